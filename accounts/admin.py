@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit, User
+from .scoping import ScopedHistoryAdmin, ScopedRelatedFieldListFilter
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedHistoryAdmin):
+    unit_path = ""
+    list_display = ["name", "short_name", "code", "kind", "parent", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "code"]
+    autocomplete_fields = ["parent"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "unit",
+        "receives_reminders",
+        "is_active",
+        "is_staff",
+        "last_login",
+    ]
+    list_filter = [
+        "role",
+        "receives_reminders",
+        "is_active",
+        "is_staff",
+        ("unit", ScopedRelatedFieldListFilter),
+    ]
+    list_select_related = ["unit"]
+    search_fields = ["username", "full_name", "first_name", "last_name", "email", "phone"]
+    autocomplete_fields = ["unit"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Work"), {"fields": ("unit", "role", "receives_reminders")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "unit", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Nobody grants themselves or others more than they have.
+            readonly += ["is_superuser", "groups", "user_permissions"]
+        return readonly

@@ -1,0 +1,138 @@
+"""The one place that answers "which records may this user see?".
+
+Bureau staff and administrators see the whole registry; unit staff and branch
+secretaries see the cadres of their unit and of every unit below it. Querysets of any app
+are narrowed by naming the path from the model to its unit (``"unit"``,
+``"cadre__unit"``, ``"branch__unit"``), so this module needs to import none of them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Unit, User
+
+UNRESTRICTED_ROLES = {User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF}
+
+
+def unit_subtree_ids(*, unit_id: int) -> set[int]:
+    """The unit and all its descendants, in one query (a bureau has hundreds of units
+    at most, so the whole tree is read and walked in memory)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Unit.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found = {unit_id}
+    stack = [unit_id]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def visible_unit_ids(*, user: User) -> set[int] | None:
+    """Ids of the units whose records the user may see; ``None`` means every unit."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser or user.role in UNRESTRICTED_ROLES:
+        return None
+    if user.unit_id is None:
+        return set()
+    cache = getattr(user, "_visible_unit_ids", None)
+    if cache is None:
+        cache = unit_subtree_ids(unit_id=user.unit_id)
+        user._visible_unit_ids = cache
+    return cache
+
+
+def scope_queryset(queryset: QuerySet, *, user: User, unit_path: str | tuple[str, ...]) -> QuerySet:
+    """Narrow ``queryset`` to the rows whose unit the user may see. ``unit_path`` is the
+    lookup from the model to its unit (``""`` for the Unit model itself), or several
+    such lookups of which any may match (an honour goes to a cadre, a branch or a team)."""
+    unit_ids = visible_unit_ids(user=user)
+    if unit_ids is None:
+        return queryset
+    paths = (unit_path,) if isinstance(unit_path, str) else unit_path
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in" if path else "pk__in": unit_ids})
+    return queryset.filter(condition)
+
+
+class ScopedChoicesAdminMixin:
+    """Admin forms (and inlines) that offer only related rows the user may see."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _scope_formfield(formfield, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _scope_formfield(formfield, db_field, request)
+
+
+class UnitScopedAdminMixin(ScopedChoicesAdminMixin):
+    """Django admin limited to the user's unit subtree for non-superusers: the
+    changelist, the change pages (another unit's record answers 404), autocomplete
+    results and the choices of related fields."""
+
+    unit_path: str = "unit"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return scope_queryset(queryset, user=request.user, unit_path=self.unit_path)
+
+    def _require_visible(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    # django-simple-history falls back to the history rows when the object is outside
+    # the queryset; answer 404 instead, as the change page does.
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+class ScopedHistoryAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+    """The base of every registry admin: unit scoping plus the history tab."""
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a related model that lists only the rows the user may see
+    (another unit's name is not shown to unit staff)."""
+
+    def field_choices(self, field, request, model_admin):
+        related_admin = model_admin.admin_site._registry.get(field.related_model)
+        queryset = field.related_model._default_manager.all()
+        if isinstance(related_admin, UnitScopedAdminMixin):
+            queryset = scope_queryset(
+                queryset, user=request.user, unit_path=related_admin.unit_path
+            )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def _scope_formfield(formfield, db_field, request):
+    """Offer only related rows the user may see, using the related model's own admin
+    scoping when it has one."""
+    if formfield is None or not hasattr(formfield, "queryset"):
+        return formfield
+    model_admin = admin.site._registry.get(db_field.related_model)
+    if isinstance(model_admin, UnitScopedAdminMixin):
+        formfield.queryset = scope_queryset(
+            formfield.queryset, user=request.user, unit_path=model_admin.unit_path
+        )
+    return formfield

@@ -1,0 +1,176 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Unit
+from cadres.models import Cadre
+
+
+class PartyBranch(models.Model):
+    """党支部 of retirees, or the general branch (党总支) above several of them."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General branch")
+        INSTITUTIONAL = "institutional", _("Institutional branch")
+        FUNCTIONAL = "functional", _("Functional branch")
+        JOINT = "joint", _("Joint branch")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("general branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_branches",
+        limit_choices_to={"kind": "general"},
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="party_branches"
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    feature = models.CharField(
+        _("signature team or feature"),
+        max_length=200,
+        blank=True,
+        help_text=_("一支部一特色: the branch's signature team or activity."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party branch")
+        verbose_name_plural = _("party branches")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="branch_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.kind != self.Kind.GENERAL:
+            raise ValidationError({"parent": _("The parent must be a general branch.")})
+        if self.parent_id and self.kind == self.Kind.GENERAL:
+            raise ValidationError({"parent": _("A general branch has no parent branch.")})
+
+
+class BranchRole(models.Model):
+    """A cadre's place in a branch for one term: secretary, deputy, committee member
+    (支部班子) or member. A row with no ``ended_on`` is current; re-election (换届) ends
+    the current rows and starts new ones."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY = "deputy", _("Deputy secretary")
+        COMMITTEE = "committee", _("Committee member")
+        MEMBER = "member", _("Member")
+
+    COMMITTEE_ROLES = (Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE)
+
+    branch = models.ForeignKey(
+        PartyBranch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="roles"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="branch_roles"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    started_on = models.DateField(_("term start"))
+    term_ends_on = models.DateField(
+        _("term end"),
+        null=True,
+        blank=True,
+        help_text=_("When the term expires and the branch is due for re-election."),
+    )
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("Empty while the role is held.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("branch role")
+        verbose_name_plural = _("branch roles")
+        ordering = ["branch", "role", "started_on"]
+        indexes = [
+            models.Index(fields=["branch", "ended_on", "role"], name="branchrole_current_idx"),
+            models.Index(fields=["ended_on", "term_ends_on"], name="branchrole_term_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(role="secretary", ended_on__isnull=True),
+                name="branch_one_current_secretary",
+                violation_error_message=_("This branch already has a current secretary."),
+            ),
+            models.UniqueConstraint(
+                fields=["cadre"],
+                condition=Q(ended_on__isnull=True),
+                name="cadre_one_current_branch_role",
+                violation_error_message=_(
+                    "This cadre already holds a current place in a branch; end it first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="branchrole_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True) | Q(term_ends_on__gt=models.F("started_on")),
+                name="branchrole_term_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.get_role_display()} · {self.cadre}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class BranchMeeting(models.Model):
+    """组织生活: 三会一课 (general meeting, committee meeting, group meeting, party
+    lecture) and the themed party day (主题党日)."""
+
+    class Kind(models.TextChoices):
+        GENERAL_MEETING = "general_meeting", _("Branch general meeting")
+        COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting")
+        GROUP_MEETING = "group_meeting", _("Party group meeting")
+        PARTY_LECTURE = "party_lecture", _("Party lecture")
+        THEMED_DAY = "themed_day", _("Themed party day")
+
+    branch = models.ForeignKey(
+        PartyBranch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    speaker = models.CharField(_("speaker"), max_length=50, blank=True)
+    notes = models.TextField(_("minutes"), blank=True)
+    attendees = models.ManyToManyField(
+        Cadre, verbose_name=_("attendees"), blank=True, related_name="branch_meetings"
+    )
+
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        verbose_name = _("branch meeting")
+        verbose_name_plural = _("branch meetings")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["branch", "held_on"], name="meeting_branch_date_idx"),
+            models.Index(fields=["kind", "held_on"], name="meeting_kind_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.get_kind_display()} · {self.held_on}"

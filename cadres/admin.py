@@ -1,0 +1,205 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import (
+    ScopedChoicesAdminMixin,
+    ScopedHistoryAdmin,
+    ScopedRelatedFieldListFilter,
+)
+
+from .age_bands import AgeBand, age_band_q
+from .models import Cadre, CareNeed, FamilyContact, Visit, VisitOccasion
+from .services import cadre_apply_search_names
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = _("age band")
+    parameter_name = "age_band"
+
+    def lookups(self, request, model_admin):
+        return AgeBand.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in AgeBand.values:
+            return queryset.filter(age_band_q(self.value(), today=timezone.localdate()))
+        return queryset
+
+
+class FamilyContactInline(ScopedChoicesAdminMixin, admin.TabularInline):
+    model = FamilyContact
+    extra = 0
+    fields = ["name", "relation", "phone", "address", "is_emergency_contact", "notes"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedHistoryAdmin):
+    list_display = [
+        "name",
+        "gender",
+        "age",
+        "masked_id",
+        "retirement_kind",
+        "unit",
+        "political_status",
+        "health",
+        "living_situation",
+        "status",
+        "liaison",
+    ]
+    list_display_links = ["name"]
+    list_filter = [
+        "status",
+        "retirement_kind",
+        AgeBandFilter,
+        "political_status",
+        "health",
+        "living_situation",
+        "hardship",
+        "gender",
+        "celebrates_lunar_birthday",
+        ("unit", ScopedRelatedFieldListFilter),
+    ]
+    list_select_related = ["unit", "liaison"]
+    search_fields = ["name", "name_initials", "name_pinyin", "id_number", "phone"]
+    search_help_text = _("Name, pinyin, pinyin initials (zs finds 张三), ID number or phone.")
+    autocomplete_fields = ["unit", "liaison", "account"]
+    readonly_fields = ["name_pinyin", "name_initials", "created_at", "updated_at"]
+    inlines = [FamilyContactInline]
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = (
+        (
+            _("Basic facts"),
+            {
+                "fields": (
+                    ("name", "gender", "ethnicity"),
+                    ("birth_date", "celebrates_lunar_birthday"),
+                    "id_number",
+                    "photo",
+                    ("name_pinyin", "name_initials"),
+                )
+            },
+        ),
+        (
+            _("Retirement"),
+            {
+                "fields": (
+                    ("retirement_kind", "retirement_date"),
+                    "unit",
+                    ("former_employer", "former_post", "rank"),
+                )
+            },
+        ),
+        (_("Politics"), {"fields": (("political_status", "party_joined_on"),)}),
+        (
+            _("Contact"),
+            {"fields": (("phone", "residential_community"), "address", "liaison", "account")},
+        ),
+        (
+            _("Health and living"),
+            {
+                "fields": (
+                    ("health", "living_situation"),
+                    "health_notes",
+                    "hardship",
+                    "hardship_notes",
+                )
+            },
+        ),
+        (
+            _("Hobbies, activities and needs"),
+            {"fields": ("hobbies", "learning_activities", "current_needs", "notes")},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "died_on",
+                    ("transferred_on", "transferred_to"),
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("age"), ordering="-birth_date")
+    def age(self, obj):
+        return obj.age_on(timezone.localdate())
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records are never hard-deleted: mark deceased or transferred
+
+    def save_model(self, request, obj, form, change):
+        cadre_apply_search_names(cadre=obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(FamilyContact)
+class FamilyContactAdmin(ScopedHistoryAdmin):
+    unit_path = "cadre__unit"
+    list_display = ["name", "relation", "cadre", "phone", "is_emergency_contact"]
+    list_filter = ["relation", "is_emergency_contact"]
+    list_select_related = ["cadre"]
+    search_fields = ["name", "phone", "cadre__name", "cadre__name_initials"]
+    autocomplete_fields = ["cadre"]
+
+
+@admin.register(VisitOccasion)
+class VisitOccasionAdmin(ScopedHistoryAdmin):
+    unit_path = ()  # shared by every unit: visible to all, editable with permission
+    list_display = ["name", "code", "is_mandatory", "sort_order", "is_active"]
+    list_filter = ["is_mandatory", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedHistoryAdmin):
+    unit_path = "cadre__unit"
+    list_display = [
+        "cadre",
+        "occasion",
+        "status",
+        "due_on",
+        "visited_on",
+        "mode",
+        "condolence_money",
+        "follow_up_needed",
+    ]
+    list_filter = ["status", "occasion", "mode", "follow_up_needed"]
+    list_select_related = ["cadre", "occasion"]
+    search_fields = ["cadre__name", "cadre__name_initials", "cadre__name_pinyin", "leaders"]
+    autocomplete_fields = ["cadre", "visitors", "recorded_by"]
+    date_hierarchy = "visited_on"
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("cadre", "occasion", ("status", "due_on", "visited_on"), "mode")}),
+        (_("Who visited"), {"fields": ("visitors", "leaders")}),
+        (_("Care given"), {"fields": (("condolence_money", "gifts"), "notes")}),
+        (_("Follow-up"), {"fields": (("follow_up_needed", "follow_up_by"), "recorded_by")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CareNeed)
+class CareNeedAdmin(ScopedHistoryAdmin):
+    unit_path = "cadre__unit"
+    list_display = ["cadre", "category", "channel", "raised_on", "due_on", "status", "assignee"]
+    list_filter = ["status", "category", "channel"]
+    list_select_related = ["cadre", "assignee"]
+    search_fields = ["cadre__name", "cadre__name_initials", "description", "resolution"]
+    autocomplete_fields = ["cadre", "assignee"]
+    date_hierarchy = "raised_on"
+    show_full_result_count = False

@@ -1,0 +1,46 @@
+"""Writes to the registry. Each service validates the record in full, runs in one
+transaction, and leaves an entry in the record's history (django-simple-history)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+
+from .models import Cadre
+from .pinyin import name_pinyin
+from .validators import normalize_resident_id
+
+
+def cadre_apply_search_names(*, cadre: Cadre) -> Cadre:
+    """Fill the pinyin forms the registry search uses from the cadre's name."""
+    cadre.name = (cadre.name or "").strip()
+    cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
+    return cadre
+
+
+def _save(cadre: Cadre, by: User | None) -> Cadre:
+    cadre.id_number = normalize_resident_id(cadre.id_number)
+    cadre_apply_search_names(cadre=cadre)
+    cadre.full_clean()
+    if by is not None:
+        cadre._history_user = by
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
+def cadre_create(*, by: User | None = None, **fields: Any) -> Cadre:
+    """Register a cadre. Raises ``ValidationError`` (messages in the active language)
+    for a bad ID number, inconsistent dates or a duplicate."""
+    return _save(Cadre(**fields), by)
+
+
+@transaction.atomic
+def cadre_update(*, cadre: Cadre, by: User | None = None, **fields: Any) -> Cadre:
+    """Change the given fields of a cadre, re-validating the whole record."""
+    for name, value in fields.items():
+        setattr(cadre, name, value)
+    return _save(cadre, by)

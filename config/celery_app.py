@@ -1,0 +1,11 @@
+"""Celery application: one instance for the worker, beat and the web process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("yinling")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,19 @@
+"""Settings for the test suite.
+
+SQLite in memory unless DATABASE_URL names another database (CI runs the suite a second
+time on PostgreSQL and Redis that way).
+"""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+ALLOWED_HOSTS = ["*"]
+if not env("DATABASE_URL", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,1 @@
+"""Reminder rules, holidays, holiday campaigns and the outbox live here."""
