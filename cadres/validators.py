@@ -29,9 +29,19 @@ def validate_resident_id(value: str) -> None:
             code="id_checksum",
         ) from None
     except stdnum_errors.InvalidComponent:
+        try:
+            ric.get_birth_date(number)
+        except stdnum_errors.InvalidComponent:
+            raise ValidationError(
+                _("The birth date inside this resident ID number does not exist."),
+                code="id_birth_date",
+            ) from None
         raise ValidationError(
-            _("The birth date inside this resident ID number does not exist."),
-            code="id_birth_date",
+            _(
+                "The first six digits of this resident ID number are not a region code "
+                "in use in the year of birth."
+            ),
+            code="id_region",
         ) from None
     except stdnum_errors.ValidationError:
         raise ValidationError(

@@ -1,0 +1,112 @@
+"""``manage.py seed_demo``: a realistic, deterministic demo registry.
+
+It lives in the highest app it fills (activities), so that it may use every app below.
+"""
+
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from accounts.demo import demo_already_seeded, seed_units_and_users
+from accounts.models import User
+from activities.demo import seed_activities, seed_honours, seed_teams
+from branches.demo import seed_branches
+from cadres.demo import seed_cadres, seed_care_needs, seed_family, seed_visits
+from cadres.models import Cadre
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a demo registry: units, staff logins, retirees, branches, "
+        "teams and a year of visits, meetings and activities. Deterministic for a given "
+        "--seed and day; does nothing when the demo is already there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cadres", type=int, default=2155, help="number of retirees")
+        parser.add_argument("--seed", type=int, default=2155, help="random seed")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="seed only when the registry holds no cadre at all",
+        )
+
+    def handle(self, *args, cadres: int, seed: int, if_empty: bool, **options):
+        if cadres < 1:
+            raise CommandError("--cadres must be at least 1")
+        if demo_already_seeded():
+            self.stdout.write("演示数据已存在，未做改动。 (demo data already present)")
+            self._print_logins()
+            return
+        if if_empty and Cadre.objects.exists():
+            self.stdout.write("台账中已有数据，跳过演示数据。 (registry not empty: skipped)")
+            return
+        started = time.monotonic()
+        rng = random.Random(seed)
+        fake = Faker("zh_CN")
+        fake.seed_instance(seed)
+        today = timezone.localdate()
+        with transaction.atomic():
+            org = seed_units_and_users(password=settings.DEMO_PASSWORD)
+            people = seed_cadres(rng=rng, fake=fake, count=cadres, org=org, today=today)
+            counts = {
+                "cadres": len(people),
+                "family contacts": seed_family(rng=rng, fake=fake, cadres=people),
+                "visits": seed_visits(rng=rng, cadres=people, org=org, today=today),
+                "care needs": seed_care_needs(rng=rng, cadres=people, today=today),
+            }
+            branches = seed_branches(rng=rng, cadres=people, org=org, today=today)
+            counts["branches"] = len(branches)
+            teams = seed_teams(rng=rng, cadres=people, branches=branches, org=org, today=today)
+            counts["teams"] = len(teams)
+            counts["activities"] = seed_activities(
+                rng=rng, cadres=people, teams=teams, org=org, today=today
+            )
+            counts["honours"] = seed_honours(
+                rng=rng, cadres=people, branches=branches, teams=teams, today=today
+            )
+            self._link_secretary_logins(org, password=settings.DEMO_PASSWORD)
+        summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已生成 ({summary}) in {time.monotonic() - started:.1f}s")
+        )
+        self._print_logins()
+
+    def _link_secretary_logins(self, org, *, password: str) -> None:
+        """Give the secretaries of the first two branches their own login."""
+        from django.contrib.auth.hashers import make_password
+
+        from branches.models import BranchRole
+
+        roles = (
+            BranchRole.objects.filter(role=BranchRole.Role.SECRETARY, ended_on__isnull=True)
+            .select_related("cadre", "branch")
+            .order_by("branch_id")[:2]
+        )
+        for index, role in enumerate(roles, 1):
+            user = User.objects.create(
+                username="secretary" if index == 1 else f"secretary{index}",
+                full_name=role.cadre.name,
+                role=User.Role.BRANCH_SECRETARY,
+                unit=role.cadre.unit,
+                password=make_password(password),
+                receives_reminders=False,
+            )
+            Cadre.objects.filter(pk=role.cadre_id).update(account=user)
+
+    def _print_logins(self) -> None:
+        users = User.objects.filter(username__in=_DEMO_LOGINS).select_related("unit")
+        if not users:
+            return
+        self.stdout.write("演示账号 (demo logins), 密码 password: " + settings.DEMO_PASSWORD)
+        for user in sorted(users, key=lambda u: _DEMO_LOGINS.index(u.username)):
+            unit = user.unit.name if user.unit else "—"
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display():<8} {unit}")
+
+
+_DEMO_LOGINS = ["admin", "bureau", "unit", "unit02", "secretary"]

@@ -1,0 +1,366 @@
+"""Demo retirees for ``seed_demo``, with the age bands and 离休/退休 mix of the source
+reports (428 retirees: 14 aged 90+, 62 aged 80–89, 120 aged 70–79, 232 aged 69 or under),
+valid resident ID numbers, family contacts, a year of visits and some open needs."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from borax.calendars.lunardate import LunarDate
+from faker import Faker
+from stdnum.cn import ric
+
+from accounts.demo import DemoOrganisation
+
+from .bulk import bulk_insert, bulk_insert_values
+from .ethnicities import Ethnicity
+from .models import (
+    Cadre,
+    CadreStatus,
+    CareNeed,
+    FamilyContact,
+    Gender,
+    Hardship,
+    Health,
+    LivingSituation,
+    PoliticalStatus,
+    Rank,
+    RetirementKind,
+    Visit,
+    VisitOccasion,
+)
+from .pinyin import name_pinyin
+
+# (share, youngest, oldest) of the source bureau's 428 retirees.
+BAND_SHARES = [232, 120, 62, 14]
+BAND_RANGES = [(55, 69), (70, 79), (80, 89), (90, 101)]
+# 平利县 and its neighbours under the codes of 安康地区 (valid for births before 2000).
+AREA_CODES = ["612427"] * 6 + ["612422", "612423", "612429", "612430"]
+COMMUNITIES = [
+    "城关镇东关社区",
+    "城关镇西关社区",
+    "城关镇北门社区",
+    "城关镇南街社区",
+    "长安镇中心社区",
+    "老县镇老街社区",
+    "城关镇滨河社区",
+    "城关镇育才社区",
+]
+POSTS = ["科员", "副科长", "科长", "副主任", "主任", "副局长", "局长", "调研员", "工程师", "教师"]
+HOBBIES = ["书法", "绘画", "摄影", "合唱", "太极拳", "门球", "钓鱼", "诗词", "乒乓球", "园艺"]
+NEEDS = ["上门体检", "代购药品", "房屋维修", "政策咨询", "陪同就医", "智能手机培训"]
+FESTIVAL_GIFTS = ["米面油", "慰问品一份", "月饼", "重阳糕", "鲜花"]
+
+
+def _birth_date(rng: random.Random, today: datetime.date, youngest: int, oldest: int):
+    age = rng.randint(youngest, oldest)
+    latest = _plus_years(today, -age)
+    return latest - datetime.timedelta(days=rng.randint(0, 364))
+
+
+def _plus_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class IdNumbers:
+    """Unique, valid 18-character resident ID numbers."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def make(self, birth: datetime.date, male: bool) -> str:
+        while True:
+            area = self.rng.choice(AREA_CODES)
+            sequence = self.rng.randrange(0, 500) * 2 + (1 if male else 0)
+            body = f"{area}{birth:%Y%m%d}{sequence:03d}"
+            number = body + ric.calc_check_digit(body + "0")
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+def seed_cadres(
+    *, rng: random.Random, fake: Faker, count: int, org: DemoOrganisation, today: datetime.date
+) -> list[Cadre]:
+    ids = IdNumbers(rng)
+    cadre_units = org.cadre_units
+    unit_weights = [3 if unit.parent_id == org.bureau.pk else 1 for unit in cadre_units]
+    parent_of = {unit.pk: unit.parent_id for unit in cadre_units}
+    cadres: list[Cadre] = []
+    for _ in range(count):
+        youngest, oldest = rng.choices(BAND_RANGES, weights=BAND_SHARES)[0]
+        male = rng.random() < 0.62
+        if youngest == 55 and male:
+            youngest = 60  # men retire at 60, women at 55
+        birth = _birth_date(rng, today, youngest, oldest)
+        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        lixiu = age >= 92 and rng.random() < 0.55
+        party = lixiu or rng.random() < 0.78
+        unit = rng.choices(cadre_units, weights=unit_weights)[0]
+        staff_unit = unit.pk if unit.pk in org.staff_by_unit else parent_of[unit.pk]
+        health_roll = rng.random() + max(0, age - 75) / 60
+        health = (
+            Health.GOOD
+            if health_roll < 0.5
+            else Health.FAIR
+            if health_roll < 0.85
+            else Health.POOR
+            if health_roll < 1.0
+            else Health.BEDRIDDEN
+            if health_roll < 1.08
+            else Health.IN_HOSPITAL
+        )
+        living = rng.choices(
+            [
+                LivingSituation.WITH_FAMILY,
+                LivingSituation.EMPTY_NEST,
+                LivingSituation.ALONE,
+                LivingSituation.CARE_HOME,
+            ],
+            weights=[55, 30, 12, 3],
+        )[0]
+        hardship = rng.choices(
+            [Hardship.NONE, Hardship.DIFFICULT, Hardship.EXTREME], weights=[92, 6, 2]
+        )[0]
+        status_roll = rng.random()
+        status = (
+            CadreStatus.DECEASED
+            if status_roll < 0.015 + (0.03 if age >= 90 else 0)
+            else CadreStatus.TRANSFERRED
+            if status_roll > 0.992
+            else CadreStatus.ON_REGISTER
+        )
+        name = fake.name_male() if male else fake.name_female()
+        full, initials = name_pinyin(name)
+        retirement = _plus_years(birth, 60 if male or lixiu else 55)
+        joined = None
+        if party:
+            join_age = rng.randint(14, 19) if lixiu else rng.randint(20, 45)
+            joined = _plus_years(birth, join_age) + datetime.timedelta(days=rng.randint(0, 300))
+            if lixiu:
+                joined = min(joined, datetime.date(1949, 9, 30))
+            joined = min(joined, today - datetime.timedelta(days=1))
+        community = rng.choice(COMMUNITIES)
+        cadres.append(
+            Cadre(
+                name=name,
+                name_pinyin=full,
+                name_initials=initials,
+                gender=Gender.MALE if male else Gender.FEMALE,
+                ethnicity=Ethnicity.E01
+                if rng.random() < 0.93
+                else rng.choice([Ethnicity.E03, Ethnicity.E11, Ethnicity.E15, Ethnicity.E02]),
+                birth_date=birth,
+                celebrates_lunar_birthday=rng.random() < 0.35,
+                id_number=ids.make(birth, male),
+                retirement_kind=RetirementKind.LIXIU if lixiu else RetirementKind.TUIXIU,
+                retirement_date=min(retirement, today),
+                unit=unit,
+                former_employer=unit.name,
+                former_post=rng.choice(POSTS),
+                rank=rng.choices(
+                    [
+                        Rank.COUNTY_CHIEF,
+                        Rank.COUNTY_DEPUTY,
+                        Rank.SECTION_CHIEF,
+                        Rank.SECTION_DEPUTY,
+                        Rank.CLERK,
+                    ],
+                    weights=[4, 10, 30, 30, 26],
+                )[0],
+                political_status=PoliticalStatus.CPC_MEMBER
+                if party
+                else rng.choice([PoliticalStatus.MASSES] * 5 + [PoliticalStatus.DEMOCRATIC_PARTY]),
+                party_joined_on=joined,
+                phone=fake.phone_number(),
+                address=f"{community}{rng.randint(1, 30)}号楼{rng.randint(1, 4)}单元"
+                f"{rng.randint(1, 6)}0{rng.randint(1, 4)}室",
+                residential_community=community,
+                health=health,
+                living_situation=living,
+                hardship=hardship,
+                hobbies="、".join(rng.sample(HOBBIES, rng.randint(0, 3))),
+                current_needs=rng.choice(NEEDS) if rng.random() < 0.15 else "",
+                liaison=org.staff_by_unit[staff_unit],
+                status=status,
+                died_on=today - datetime.timedelta(days=rng.randint(5, 360))
+                if status == CadreStatus.DECEASED
+                else None,
+                transferred_on=today - datetime.timedelta(days=rng.randint(5, 700))
+                if status == CadreStatus.TRANSFERRED
+                else None,
+                transferred_to="随子女迁居外省" if status == CadreStatus.TRANSFERRED else "",
+            )
+        )
+    return bulk_insert(Cadre, cadres)
+
+
+def seed_family(*, rng: random.Random, fake: Faker, cadres: list[Cadre]) -> int:
+    contacts = []
+    for cadre in cadres:
+        for index in range(rng.randint(1, 2)):
+            relation = (
+                FamilyContact.Relation.CHILD
+                if index
+                else rng.choice([FamilyContact.Relation.SPOUSE, FamilyContact.Relation.CHILD])
+            )
+            contacts.append(
+                FamilyContact(
+                    cadre=cadre,
+                    name=fake.name(),
+                    relation=relation,
+                    phone=fake.phone_number(),
+                    is_emergency_contact=index == 0,
+                )
+            )
+    bulk_insert(FamilyContact, contacts)
+    return len(contacts)
+
+
+def _milestone(age: int) -> bool:
+    return age >= 90 or age in (70, 80)
+
+
+def seed_visits(
+    *, rng: random.Random, cadres: list[Cadre], org: DemoOrganisation, today: datetime.date
+) -> int:
+    """A year of visits: the Spring Festival round for everyone, Double Ninth for the
+    over-80s, milestone birthdays, hospital and routine visits, condolences after a
+    death, and a few planned visits coming up."""
+    occasions = {o.code: o for o in VisitOccasion.objects.all()}
+    year_ago = today - datetime.timedelta(days=365)
+    spring = LunarDate(today.year, 1, 1).to_solar_date()
+    if spring > today:
+        spring = LunarDate(today.year - 1, 1, 1).to_solar_date()
+    double_ninth = LunarDate(today.year, 9, 9).to_solar_date()
+    if double_ninth > today:
+        double_ninth = LunarDate(today.year - 1, 9, 9).to_solar_date()
+    visits: list[Visit] = []
+    visitor_of: list[int] = []
+
+    def add(
+        cadre,
+        code,
+        *,
+        day=None,
+        due=None,
+        status=Visit.Status.DONE,
+        mode=Visit.Mode.HOME,
+        money=0,
+        gifts="",
+        notes="",
+    ):
+        visits.append(
+            Visit(
+                cadre=cadre,
+                occasion=occasions[code],
+                status=status,
+                visited_on=day,
+                due_on=due,
+                mode=mode,
+                condolence_money=Decimal(money),
+                gifts=gifts,
+                notes=notes,
+                leaders="局领导" if code in ("condolence", "milestone_birthday") else "",
+                recorded_by_id=cadre.liaison_id,
+            )
+        )
+        visitor_of.append(cadre.liaison_id)
+
+    for cadre in cadres:
+        age = cadre.age_on(today)
+        alive_on = cadre.died_on or today
+        active_until = cadre.transferred_on or alive_on
+        day = spring - datetime.timedelta(days=rng.randint(1, 20))
+        if day < active_until and rng.random() < 0.97:
+            lixiu = cadre.retirement_kind == RetirementKind.LIXIU
+            add(cadre, "holiday", day=day, money=1000 if lixiu else 500, gifts="米面油")
+        if age >= 80 and double_ninth - datetime.timedelta(days=3) < active_until:
+            add(
+                cadre,
+                "holiday",
+                day=double_ninth - datetime.timedelta(days=rng.randint(0, 3)),
+                gifts="重阳糕",
+            )
+        birthday = _plus_years(cadre.birth_date, today.year - cadre.birth_date.year)
+        if birthday > today:
+            birthday = _plus_years(cadre.birth_date, today.year - 1 - cadre.birth_date.year)
+        if _milestone(age) and year_ago < birthday < active_until:
+            add(cadre, "milestone_birthday", day=birthday, gifts="生日蛋糕、鲜花", money=300)
+        in_hospital = cadre.health == Health.IN_HOSPITAL
+        if in_hospital and cadre.status == CadreStatus.ON_REGISTER and rng.random() < 0.7:
+            add(
+                cadre,
+                "hospital",
+                day=today - datetime.timedelta(days=rng.randint(0, 10)),
+                mode=Visit.Mode.HOSPITAL,
+                money=500,
+                gifts="水果、营养品",
+            )
+        if rng.random() < 0.35:
+            day = year_ago + datetime.timedelta(days=rng.randint(0, 364))
+            if day < active_until:
+                add(
+                    cadre,
+                    "routine",
+                    day=day,
+                    mode=rng.choice([Visit.Mode.HOME, Visit.Mode.PHONE, Visit.Mode.VIDEO]),
+                    notes="了解近况，身体、生活情况良好。",
+                )
+        if cadre.status == CadreStatus.DECEASED:
+            due = cadre.died_on + datetime.timedelta(days=3)
+            if due < today - datetime.timedelta(days=14):
+                add(cadre, "condolence", day=due, money=2000, notes="慰问家属，协助办理后事。")
+            else:
+                add(cadre, "condolence", due=due, status=Visit.Status.PLANNED)
+        elif cadre.status == CadreStatus.ON_REGISTER and rng.random() < 0.02:
+            add(
+                cadre,
+                "routine",
+                due=today + datetime.timedelta(days=rng.randint(1, 14)),
+                status=Visit.Status.PLANNED,
+                mode=Visit.Mode.HOME,
+            )
+
+    bulk_insert(Visit, visits)
+    bulk_insert_values(
+        Visit.visitors.through,
+        ["visit", "user"],
+        ((visit.pk, user_id) for visit, user_id in zip(visits, visitor_of, strict=True) if user_id),
+    )
+    return len(visits)
+
+
+def seed_care_needs(*, rng: random.Random, cadres: list[Cadre], today: datetime.date) -> int:
+    needs = []
+    categories = list(CareNeed.Category.values)
+    for cadre in cadres:
+        if cadre.status != CadreStatus.ON_REGISTER or rng.random() > 0.05:
+            continue
+        raised = today - datetime.timedelta(days=rng.randint(0, 120))
+        status = rng.choices(list(CareNeed.Status.values), weights=[3, 2, 5])[0]
+        resolved = status == CareNeed.Status.RESOLVED
+        needs.append(
+            CareNeed(
+                cadre=cadre,
+                raised_on=raised,
+                channel=rng.choice(list(CareNeed.Channel.values)),
+                category=rng.choice(categories),
+                description=f"反映需要{rng.choice(NEEDS)}，请协调解决。",
+                status=status,
+                due_on=raised + datetime.timedelta(days=rng.choice([7, 15, 30])),
+                assignee_id=cadre.liaison_id,
+                resolution="已协调解决并电话回复本人。" if resolved else "",
+                resolved_on=min(today, raised + datetime.timedelta(days=rng.randint(1, 20)))
+                if resolved
+                else None,
+            )
+        )
+    bulk_insert(CareNeed, needs)
+    return len(needs)

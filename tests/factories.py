@@ -1,0 +1,204 @@
+"""factory_boy factories for every model, with Faker in Chinese and valid resident IDs."""
+
+import datetime
+import itertools
+
+import factory
+from factory.django import DjangoModelFactory
+from stdnum.cn import ric
+
+from accounts.models import Unit, User
+from activities.models import Activity, Attendance, Honour, Suggestion, Team, TeamMembership
+from branches.models import BranchMeeting, BranchRole, PartyBranch
+from cadres.models import (
+    Cadre,
+    CareNeed,
+    FamilyContact,
+    Gender,
+    PoliticalStatus,
+    RetirementKind,
+    Visit,
+    VisitOccasion,
+)
+from cadres.pinyin import name_pinyin
+
+factory.Faker._DEFAULT_LOCALE = "zh_CN"
+_sequence = itertools.count(1)
+# Districts whose codes have never changed, so they are valid for any birth year.
+AREAS = ["110101", "110102", "110105", "110106", "110107", "110108", "110109"]
+
+
+def make_id_number(birth: datetime.date, male: bool, serial: int | None = None) -> str:
+    serial = next(_sequence) if serial is None else serial
+    order = (serial % 499) * 2 + (1 if male else 0)
+    area = AREAS[serial // 499 % len(AREAS)]
+    body = f"{area}{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    kind = Unit.Kind.EMPLOYER
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    role = User.Role.UNIT_STAFF
+    unit = factory.SubFactory(UnitFactory)
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class CadreFactory(DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    class Params:
+        male = True
+
+    name = factory.Faker("name")
+    name_pinyin = factory.LazyAttribute(lambda o: name_pinyin(o.name)[0])
+    name_initials = factory.LazyAttribute(lambda o: name_pinyin(o.name)[1])
+    gender = factory.LazyAttribute(lambda o: Gender.MALE if o.male else Gender.FEMALE)
+    birth_date = datetime.date(1950, 3, 15)
+    id_number = factory.LazyAttribute(lambda o: make_id_number(o.birth_date, o.male))
+    retirement_kind = RetirementKind.TUIXIU
+    retirement_date = factory.LazyAttribute(
+        lambda o: o.birth_date.replace(year=o.birth_date.year + 60)
+    )
+    unit = factory.SubFactory(UnitFactory)
+    political_status = PoliticalStatus.CPC_MEMBER
+    party_joined_on = factory.LazyAttribute(
+        lambda o: (
+            o.birth_date.replace(year=o.birth_date.year + 25)
+            if o.political_status == PoliticalStatus.CPC_MEMBER
+            else None
+        )
+    )
+
+
+class FamilyContactFactory(DjangoModelFactory):
+    class Meta:
+        model = FamilyContact
+
+    cadre = factory.SubFactory(CadreFactory)
+    name = factory.Faker("name")
+    relation = FamilyContact.Relation.CHILD
+    phone = factory.Faker("phone_number")
+
+
+class VisitFactory(DjangoModelFactory):
+    class Meta:
+        model = Visit
+        skip_postgeneration_save = True
+
+    cadre = factory.SubFactory(CadreFactory)
+    occasion = factory.LazyFunction(lambda: VisitOccasion.objects.get(code="routine"))
+    status = Visit.Status.DONE
+    visited_on = datetime.date(2026, 1, 10)
+    mode = Visit.Mode.HOME
+
+
+class CareNeedFactory(DjangoModelFactory):
+    class Meta:
+        model = CareNeed
+
+    cadre = factory.SubFactory(CadreFactory)
+    raised_on = datetime.date(2026, 5, 1)
+    category = CareNeed.Category.MEDICAL
+    description = "需要陪同就医"
+
+
+class PartyBranchFactory(DjangoModelFactory):
+    class Meta:
+        model = PartyBranch
+
+    name = factory.Sequence(lambda n: f"第{n}联合党支部")
+    kind = PartyBranch.Kind.JOINT
+    unit = factory.SubFactory(UnitFactory)
+
+
+class BranchRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = BranchRole
+
+    branch = factory.SubFactory(PartyBranchFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    role = BranchRole.Role.MEMBER
+    started_on = datetime.date(2022, 1, 1)
+
+
+class BranchMeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = BranchMeeting
+        skip_postgeneration_save = True
+
+    branch = factory.SubFactory(PartyBranchFactory)
+    kind = BranchMeeting.Kind.THEMED_DAY
+    held_on = datetime.date(2026, 7, 1)
+    topic = "重温入党誓词"
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"志愿服务{n}队")
+    kind = Team.Kind.VOLUNTEER
+    unit = factory.SubFactory(UnitFactory)
+
+
+class TeamMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    team = factory.SubFactory(TeamFactory)
+    cadre = factory.SubFactory(CadreFactory)
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    title = "健康讲座"
+    kind = Activity.Kind.HEALTH
+    starts_at = datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+    unit = factory.SubFactory(UnitFactory)
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    cadre = factory.SubFactory(CadreFactory)
+
+
+class HonourFactory(DjangoModelFactory):
+    class Meta:
+        model = Honour
+
+    title = "优秀共产党员"
+    level = Honour.Level.COUNTY
+    year = 2025
+    cadre = factory.SubFactory(CadreFactory)
+
+
+class SuggestionFactory(DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    cadre = factory.SubFactory(CadreFactory)
+    submitted_on = datetime.date(2026, 4, 1)
+    category = Suggestion.Category.SOCIETY
+    title = "关于增设社区助餐点的建议"
+    text = "建议在东关社区增设老年助餐点。"
