@@ -180,12 +180,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # ------------------------------------------------------------------------------
 # Email
 # ------------------------------------------------------------------------------
-# EMAIL_URL: smtp://user:password@host:587/?tls=True, or smtps:// for implicit TLS.
-# The default writes each message to a file under var/mail.
-_email = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+# EMAIL_URL: smtp://host:25 (plain), smtp+tls://user:password@host:587 (STARTTLS) or
+# smtp+ssl://user:password@host:465 (implicit TLS); consolemail:// prints messages.
+# The default, filemail://, writes each message to a file under var/mail.
+_email = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(_email)
 if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
-    EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # django-environ drops the leading slash of filemail:///absolute/path.
+    _path = _email.get("EMAIL_FILE_PATH")
+    EMAIL_FILE_PATH = f"/{_path}" if _path else str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="银龄 <yinling@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[银龄] "
@@ -203,6 +206,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+    # kombu's filesystem transport needs its folders to exist before the first message.
+    _queue.mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -17,3 +17,7 @@ ALLOWED_HOSTS = ["*"]
 if not env("DATABASE_URL", default=""):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Serve static files straight from the apps and packages, without collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

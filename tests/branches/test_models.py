@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from branches.models import BranchRole, PartyBranch
 from tests.factories import BranchRoleFactory, CadreFactory, PartyBranchFactory
@@ -28,9 +29,10 @@ def test_the_second_secretary_is_reported_in_chinese_by_validation():
     second = BranchRoleFactory.build(
         branch=branch, cadre=CadreFactory(), role=BranchRole.Role.SECRETARY
     )
-    with pytest.raises(ValidationError) as excinfo:
-        second.full_clean()
-    assert "已有" in str(excinfo.value)
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as excinfo:
+            second.full_clean()
+        assert "已有" in str(excinfo.value)
 
 
 def test_a_cadre_holds_one_current_place():

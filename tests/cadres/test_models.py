@@ -40,9 +40,10 @@ def test_polyphonic_surname_is_read_as_a_surname(unit_a):
 def test_duplicate_id_number_is_rejected_by_validation_and_database(unit_a):
     fields = cadre_fields(unit_a)
     cadre_create(**fields)
-    with translation.override("zh-hans"), pytest.raises(ValidationError) as excinfo:
-        cadre_create(**{**fields, "name": "李四"})
-    assert "已存在" in str(excinfo.value.message_dict["id_number"])
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as excinfo:
+            cadre_create(**{**fields, "name": "李四"})
+        assert "已存在" in str(excinfo.value.message_dict["id_number"])
     with pytest.raises(IntegrityError), transaction.atomic():
         CadreFactory(id_number=fields["id_number"], birth_date=fields["birth_date"])
 

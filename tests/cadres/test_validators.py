@@ -48,9 +48,10 @@ def test_bad_numbers_are_rejected_with_a_reason(number, code):
 
 def test_the_reason_reads_in_chinese():
     bad = VALID[:-1] + ("0" if VALID[-1] != "0" else "1")
-    with translation.override("zh-hans"), pytest.raises(ValidationError) as excinfo:
-        validate_resident_id(bad)
-    assert "校验码" in excinfo.value.messages[0]
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as excinfo:
+            validate_resident_id(bad)
+        assert "校验码" in excinfo.value.messages[0]
 
 
 def test_masking_keeps_region_and_last_four():
