@@ -1,4 +1,5 @@
 import datetime
+import io
 from collections import Counter
 
 import pytest
@@ -25,7 +26,7 @@ def seeded_snapshot(**options):
     snapshot = {}
     try:
         with transaction.atomic():
-            call_command("seed_demo", stdout=open("/dev/null", "w"), **options)
+            call_command("seed_demo", stdout=io.StringIO(), **options)
             snapshot["cadres"] = list(
                 Cadre.objects.order_by("id_number").values_list("id_number", "name", "unit__code")
             )
@@ -44,22 +45,19 @@ def test_seeding_is_deterministic_for_a_seed():
 
 
 def test_seeding_twice_changes_nothing(capsys):
+    models = (Unit, User, Cadre, Visit, BranchRole, Team)
     call_command("seed_demo", cadres=150, seed=3)
-    counts = {m.__name__: m.objects.count() for m in (Unit, User, Cadre, Visit, BranchRole, Team)}
+    counts = [model.objects.count() for model in models]
     call_command("seed_demo", cadres=150, seed=3)
-    assert counts == {m.__name__: m.objects.count() for m in counts_models()}
+    assert [model.objects.count() for model in models] == counts
     assert "已存在" in capsys.readouterr().out
-
-
-def counts_models():
-    return (Unit, User, Cadre, Visit, BranchRole, Team)
 
 
 def test_if_empty_leaves_a_real_registry_alone(unit_a):
     from tests.factories import CadreFactory
 
     CadreFactory(unit=unit_a)
-    call_command("seed_demo", cadres=50, if_empty=True, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", cadres=50, if_empty=True, stdout=io.StringIO())
     assert Cadre.objects.count() == 1
 
 

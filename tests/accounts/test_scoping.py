@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.scoping import unit_subtree_ids, visible_unit_ids
 from accounts.models import User
+from accounts.scoping import unit_subtree_ids, visible_unit_ids
 from tests.factories import (
     CadreFactory,
     HonourFactory,
