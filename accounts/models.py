@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -70,7 +71,7 @@ class User(AbstractUser):
         UNIT_STAFF = "unit_staff", _("Unit staff")
         BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
 
-    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),

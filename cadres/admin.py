@@ -68,6 +68,7 @@ class CadreAdmin(ScopedHistoryAdmin):
     inlines = [FamilyContactInline]
     list_per_page = 50
     show_full_result_count = False
+    view_on_site = False
     fieldsets = (
         (
             _("Basic facts"),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
@@ -88,7 +89,7 @@ class Cadre(models.Model):
     """
 
     # Identity
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(
         _("name in pinyin"), max_length=200, db_index=True, editable=False
     )
@@ -333,7 +334,7 @@ class FamilyContact(models.Model):
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="family_contacts"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -135,3 +135,11 @@ def test_staff_other_than_administrators_belong_to_a_unit(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="x", role=User.Role.UNIT_STAFF, unit=None)
     assert Unit.objects.count() == 0
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, superuser):
+    client.force_login(superuser)
+    body = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "离退休干部" in body.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    assert "Retired cadres" in client.get(reverse("admin:index")).content.decode()
