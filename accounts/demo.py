@@ -140,7 +140,7 @@ def seed_units_and_users(*, password: str) -> DemoOrganisation:
     for index, unit in enumerate(employers, 1):
         org.staff_by_unit[unit.pk] = account(
             "unit" if index == 1 else f"unit{index:02d}",
-            f"{unit.short_name}联络员",
+            f"{unit.name}联络员",
             User.Role.UNIT_STAFF,
             unit,
         )

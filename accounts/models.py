@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,13 @@ class User(AbstractUser):
         _("receives reminders"),
         default=True,
         help_text=_("Send me the daily digest of birthdays and visits that are due."),
+    )
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("my birthday lead time (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before a birthday to remind me; empty for the default."),
     )
 
     objects = YinlingUserManager()

@@ -136,3 +136,9 @@ def _scope_formfield(formfield, db_field, request):
             formfield.queryset, user=request.user, unit_path=model_admin.unit_path
         )
     return formfield
+
+
+def can_see_id_numbers(*, user: User) -> bool:
+    """Full resident ID numbers are shown to administrators and bureau staff; everyone
+    else sees them masked."""
+    return user.is_superuser or user.role in UNRESTRICTED_ROLES

@@ -10,7 +10,7 @@ from accounts.scoping import (
 
 from .age_bands import AgeBand, age_band_q
 from .models import Cadre, CareNeed, FamilyContact, Visit, VisitOccasion
-from .services import cadre_apply_search_names
+from .services import cadre_prepare_for_save
 
 
 class AgeBandFilter(admin.SimpleListFilter):
@@ -68,7 +68,6 @@ class CadreAdmin(ScopedHistoryAdmin):
     inlines = [FamilyContactInline]
     list_per_page = 50
     show_full_result_count = False
-    view_on_site = False
     fieldsets = (
         (
             _("Basic facts"),
@@ -101,7 +100,7 @@ class CadreAdmin(ScopedHistoryAdmin):
             _("Health and living"),
             {
                 "fields": (
-                    ("health", "living_situation"),
+                    ("health", "health_changed_on", "living_situation"),
                     "health_notes",
                     "hardship",
                     "hardship_notes",
@@ -137,7 +136,7 @@ class CadreAdmin(ScopedHistoryAdmin):
         return False  # records are never hard-deleted: mark deceased or transferred
 
     def save_model(self, request, obj, form, change):
-        cadre_apply_search_names(cadre=obj)
+        cadre_prepare_for_save(cadre=obj)
         super().save_model(request, obj, form, change)
 
 

@@ -183,6 +183,9 @@ def seed_cadres(
                 f"{rng.randint(1, 6)}0{rng.randint(1, 4)}室",
                 residential_community=community,
                 health=health,
+                health_changed_on=today - datetime.timedelta(days=rng.randint(0, 6))
+                if health == Health.IN_HOSPITAL
+                else None,
                 living_situation=living,
                 hardship=hardship,
                 hobbies="、".join(rng.sample(HOBBIES, rng.randint(0, 3))),
@@ -234,6 +237,9 @@ def seed_visits(
     over-80s, milestone birthdays, hospital and routine visits, condolences after a
     death, and a few planned visits coming up."""
     occasions = {o.code: o for o in VisitOccasion.objects.all()}
+    # Holidays bring their own occasions (reminders app); the generic one otherwise.
+    spring_code = "spring_festival" if "spring_festival" in occasions else "holiday"
+    double_ninth_code = "double_ninth" if "double_ninth" in occasions else "holiday"
     year_ago = today - datetime.timedelta(days=365)
     spring = LunarDate(today.year, 1, 1).to_solar_date()
     if spring > today:
@@ -280,11 +286,11 @@ def seed_visits(
         day = spring - datetime.timedelta(days=rng.randint(1, 20))
         if day < active_until and rng.random() < 0.97:
             lixiu = cadre.retirement_kind == RetirementKind.LIXIU
-            add(cadre, "holiday", day=day, money=1000 if lixiu else 500, gifts="米面油")
+            add(cadre, spring_code, day=day, money=1000 if lixiu else 500, gifts="米面油")
         if age >= 80 and double_ninth - datetime.timedelta(days=3) < active_until:
             add(
                 cadre,
-                "holiday",
+                double_ninth_code,
                 day=double_ninth - datetime.timedelta(days=rng.randint(0, 3)),
                 gifts="重阳糕",
             )

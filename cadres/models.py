@@ -158,6 +158,12 @@ class Cadre(models.Model):
     health = models.CharField(
         _("health"), max_length=12, choices=Health.choices, default=Health.GOOD
     )
+    health_changed_on = models.DateField(
+        _("health status since"),
+        null=True,
+        blank=True,
+        help_text=_("When the health status last changed (for example, admitted to hospital)."),
+    )
     health_notes = models.TextField(_("health notes"), blank=True)
     living_situation = models.CharField(
         _("living situation"),
@@ -254,7 +260,7 @@ class Cadre(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:cadres_cadre_change", args=[self.pk])
+        return reverse("cadres:detail", args=[self.pk])
 
     @property
     def masked_id_number(self) -> str:

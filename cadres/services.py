@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -21,9 +22,25 @@ def cadre_apply_search_names(*, cadre: Cadre) -> Cadre:
     return cadre
 
 
+def cadre_prepare_for_save(*, cadre: Cadre) -> Cadre:
+    """Derived fields: pinyin search names, and the date the health status changed
+    (reminders count a hospital stay from it)."""
+    cadre_apply_search_names(cadre=cadre)
+    previous = (
+        Cadre.objects.filter(pk=cadre.pk).values_list("health", "health_changed_on").first()
+        if cadre.pk
+        else None
+    )
+    previous_health, previous_since = previous or (None, None)
+    # Today, unless the user entered the date themselves along with the change.
+    if previous_health != cadre.health and cadre.health_changed_on == previous_since:
+        cadre.health_changed_on = timezone.localdate()
+    return cadre
+
+
 def _save(cadre: Cadre, by: User | None) -> Cadre:
     cadre.id_number = normalize_resident_id(cadre.id_number)
-    cadre_apply_search_names(cadre=cadre)
+    cadre_prepare_for_save(cadre=cadre)
     cadre.full_clean()
     if by is not None:
         cadre._history_user = by

@@ -8,7 +8,10 @@ admin.site.site_title = "银龄"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="reminders:mine", permanent=False), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("cadres/", include("cadres.urls")),
+    path("reminders/", include("reminders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

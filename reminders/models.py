@@ -1,1 +1,280 @@
-"""Reminder rules, holidays, holiday campaigns and the outbox live here."""
+"""Reminder rules, holidays, the daily plan and the outbox of digests."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import PartyBranch
+from cadres.models import Cadre, VisitOccasion
+
+
+class CalendarKind(models.TextChoices):
+    SOLAR = "solar", _("Solar (Gregorian)")
+    LUNAR = "lunar", _("Lunar")
+
+
+class Holiday(models.Model):
+    """A festival before which the retirees of its audience are visited (春节, 重阳…)."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone on the register")
+        LIXIU = "lixiu", _("Lixiu cadres only")
+        PARTY_MEMBERS = "party", _("Party members")
+        AGED = "aged", _("Aged N and over")
+        HARDSHIP = "hardship", _("Cadres with hardship")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    calendar = models.CharField(_("calendar"), max_length=5, choices=CalendarKind.choices)
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    day = models.PositiveSmallIntegerField(
+        _("day"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("lead days"),
+        default=14,
+        validators=[MaxValueValidator(90)],
+        help_text=_("Remind this many days before the holiday."),
+    )
+    audience = models.CharField(
+        _("who is visited"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(50), MaxValueValidator(120)],
+        help_text=_("For the audience “aged N and over”."),
+    )
+    occasion = models.OneToOneField(
+        VisitOccasion,
+        verbose_name=_("visit occasion"),
+        on_delete=models.PROTECT,
+        related_name="holiday",
+        help_text=_("A visit with this occasion in the weeks before counts as the holiday visit."),
+    )
+    visit_window_days = models.PositiveSmallIntegerField(
+        _("visit window (days)"),
+        default=45,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("Visits this many days before the holiday (up to the day) count for it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12, day__gte=1, day__lte=31),
+                name="holiday_month_day_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(calendar="lunar") | Q(day__lte=30), name="holiday_lunar_day_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(audience="aged") | Q(min_age__isnull=False),
+                name="holiday_aged_audience_has_age",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.calendar == CalendarKind.LUNAR and self.day and self.day > 30:
+            errors["day"] = _("A lunar month has at most 30 days.")
+        if self.calendar == CalendarKind.SOLAR and self.month and self.day:
+            import calendar
+
+            if self.day > calendar.monthrange(2024, self.month)[1]:
+                errors["day"] = _("This month has no such day.")
+        if self.audience == self.Audience.AGED and not self.min_age:
+            errors["min_age"] = _("Give the minimum age for this audience.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReminderKind(models.TextChoices):
+    BIRTHDAY = "birthday", _("Birthday")
+    POLITICAL_BIRTHDAY = "political_birthday", _("Political birthday")
+    HOLIDAY_VISIT = "holiday_visit", _("Holiday visit")
+    OVERDUE_VISIT = "overdue_visit", _("Visit overdue")
+    HOSPITAL_VISIT = "hospital_visit", _("In hospital, not visited")
+    CARE_NEED_OVERDUE = "care_need_overdue", _("Care need past due")
+    BRANCH_TERM_ENDING = "branch_term_ending", _("Branch term ending")
+
+
+class ReminderRule(models.Model):
+    """The settings of one kind of reminder, editable in admin."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    lead_days = models.PositiveSmallIntegerField(
+        _("lead days"),
+        default=7,
+        validators=[MaxValueValidator(120)],
+        help_text=_("For birthdays and terms: remind this many days before the date."),
+    )
+    threshold_days = models.PositiveSmallIntegerField(
+        _("days without a visit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_("For hospital stays: remind when no visit for this many days."),
+    )
+    threshold_days_lixiu = models.PositiveSmallIntegerField(
+        _("days without a visit (lixiu)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    threshold_days_tuixiu = models.PositiveSmallIntegerField(
+        _("days without a visit (tuixiu)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class PlanRun(models.Model):
+    """One row per day the reminders were planned for: the planner's memory, so a day is
+    planned once even when the scheduler fires twice, and missed days are caught up."""
+
+    day = models.DateField(_("day"), unique=True)
+    planned_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    item_count = models.PositiveIntegerField(_("new items"), default=0)
+
+    class Meta:
+        verbose_name = _("planning run")
+        verbose_name_plural = _("planning runs")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class Digest(models.Model):
+    """The outbox: one email a day to one staff member, sent exactly once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_digests",
+    )
+    send_on = models.DateField(_("send on"))
+    part = models.PositiveSmallIntegerField(
+        _("part"), default=1, help_text=_("A second digest the same day carries late items.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        ordering = ["-send_on", "recipient_id", "part"]
+        indexes = [models.Index(fields=["status", "send_on"], name="digest_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "send_on", "part"], name="digest_once_per_day_part"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="digest_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.send_on}"
+
+    @property
+    def message_id(self) -> str:
+        return f"<yinling-digest-{self.pk}@{settings.REMINDER_MESSAGE_ID_DOMAIN}>"
+
+
+class ReminderItem(models.Model):
+    """One thing a staff member is reminded of, once: the key (recipient, kind, subject,
+    occurrence) is unique in the database."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_items",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    subject_key = models.CharField(_("subject"), max_length=60)
+    occurrence = models.DateField(_("date"))
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("cadre"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_items",
+    )
+    branch = models.ForeignKey(
+        PartyBranch,
+        verbose_name=_("branch"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_items",
+    )
+    planned_for = models.DateField(_("planned for"))
+    digest = models.ForeignKey(
+        Digest, verbose_name=_("digest"), on_delete=models.CASCADE, related_name="items"
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder item")
+        verbose_name_plural = _("reminder items")
+        ordering = ["kind", "occurrence", "id"]
+        indexes = [
+            models.Index(fields=["cadre", "occurrence"], name="item_cadre_idx"),
+            models.Index(fields=["recipient", "planned_for"], name="item_recipient_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_key", "occurrence"],
+                name="reminder_item_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.subject_key} · {self.occurrence}"

@@ -202,3 +202,32 @@ class SuggestionFactory(DjangoModelFactory):
     category = Suggestion.Category.SOCIETY
     title = "关于增设社区助餐点的建议"
     text = "建议在东关社区增设老年助餐点。"
+
+
+class PlanRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.PlanRun"
+
+    day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class DigestFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.Digest"
+
+    recipient = factory.SubFactory(UserFactory)
+    send_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class ReminderItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.ReminderItem"
+
+    digest = factory.SubFactory(DigestFactory)
+    recipient = factory.SelfAttribute("digest.recipient")
+    kind = "birthday"
+    cadre = factory.SubFactory(CadreFactory)
+    subject_key = factory.LazyAttribute(lambda o: f"cadre:{o.cadre.pk}")
+    occurrence = datetime.date(2026, 11, 25)
+    planned_for = datetime.date(2026, 11, 22)
+    details = factory.LazyAttribute(lambda o: {"name": o.cadre.name, "age": 80})

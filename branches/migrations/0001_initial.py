@@ -7,202 +7,560 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cadres', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cadres", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BranchMeeting',
+            name="BranchMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('general_meeting', 'Branch general meeting'), ('committee_meeting', 'Branch committee meeting'), ('group_meeting', 'Party group meeting'), ('party_lecture', 'Party lecture'), ('themed_day', 'Themed party day')], max_length=20, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('speaker', models.CharField(blank=True, max_length=50, verbose_name='speaker')),
-                ('notes', models.TextField(blank=True, verbose_name='minutes')),
-                ('attendees', models.ManyToManyField(blank=True, related_name='branch_meetings', to='cadres.cadre', verbose_name='attendees')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general_meeting", "Branch general meeting"),
+                            ("committee_meeting", "Branch committee meeting"),
+                            ("group_meeting", "Party group meeting"),
+                            ("party_lecture", "Party lecture"),
+                            ("themed_day", "Themed party day"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                ("speaker", models.CharField(blank=True, max_length=50, verbose_name="speaker")),
+                ("notes", models.TextField(blank=True, verbose_name="minutes")),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="branch_meetings",
+                        to="cadres.cadre",
+                        verbose_name="attendees",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'branch meeting',
-                'verbose_name_plural': 'branch meetings',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "branch meeting",
+                "verbose_name_plural": "branch meetings",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBranchMeeting',
+            name="HistoricalBranchMeeting",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('general_meeting', 'Branch general meeting'), ('committee_meeting', 'Branch committee meeting'), ('group_meeting', 'Party group meeting'), ('party_lecture', 'Party lecture'), ('themed_day', 'Themed party day')], max_length=20, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('speaker', models.CharField(blank=True, max_length=50, verbose_name='speaker')),
-                ('notes', models.TextField(blank=True, verbose_name='minutes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general_meeting", "Branch general meeting"),
+                            ("committee_meeting", "Branch committee meeting"),
+                            ("group_meeting", "Party group meeting"),
+                            ("party_lecture", "Party lecture"),
+                            ("themed_day", "Themed party day"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                ("speaker", models.CharField(blank=True, max_length=50, verbose_name="speaker")),
+                ("notes", models.TextField(blank=True, verbose_name="minutes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical branch meeting',
-                'verbose_name_plural': 'historical branch meetings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalBranchMeeting_attendees',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('branchmeeting', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.branchmeeting')),
-                ('cadre', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cadres.cadre')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='branches.historicalbranchmeeting')),
-            ],
-            options={
-                'verbose_name': 'HistoricalBranchMeeting_attendees',
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='PartyBranch',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('general', 'General branch'), ('institutional', 'Institutional branch'), ('functional', 'Functional branch'), ('joint', 'Joint branch')], db_index=True, max_length=15, verbose_name='kind')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('feature', models.CharField(blank=True, help_text="一支部一特色: the branch's signature team or activity.", max_length=200, verbose_name='signature team or feature')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, limit_choices_to={'kind': 'general'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_branches', to='branches.partybranch', verbose_name='general branch')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='party_branches', to='accounts.unit', verbose_name='unit')),
-            ],
-            options={
-                'verbose_name': 'party branch',
-                'verbose_name_plural': 'party branches',
-                'ordering': ['kind', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPartyBranch',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('general', 'General branch'), ('institutional', 'Institutional branch'), ('functional', 'Functional branch'), ('joint', 'Joint branch')], db_index=True, max_length=15, verbose_name='kind')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
-                ('feature', models.CharField(blank=True, help_text="一支部一特色: the branch's signature team or activity.", max_length=200, verbose_name='signature team or feature')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.unit', verbose_name='unit')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'general'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.partybranch', verbose_name='general branch')),
-            ],
-            options={
-                'verbose_name': 'historical party branch',
-                'verbose_name_plural': 'historical party branches',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical branch meeting",
+                "verbose_name_plural": "historical branch meetings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBranchRole',
+            name="HistoricalBranchMeeting_attendees",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('secretary', 'Secretary'), ('deputy', 'Deputy secretary'), ('committee', 'Committee member'), ('member', 'Member')], default='member', max_length=10, verbose_name='role')),
-                ('started_on', models.DateField(verbose_name='term start')),
-                ('term_ends_on', models.DateField(blank=True, help_text='When the term expires and the branch is due for re-election.', null=True, verbose_name='term end')),
-                ('ended_on', models.DateField(blank=True, help_text='Empty while the role is held.', null=True, verbose_name='ended on')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cadre', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cadres.cadre', verbose_name='cadre')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.partybranch', verbose_name='branch')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "branchmeeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="branches.branchmeeting",
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cadres.cadre",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="branches.historicalbranchmeeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical branch role',
-                'verbose_name_plural': 'historical branch roles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "HistoricalBranchMeeting_attendees",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="PartyBranch",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "General branch"),
+                            ("institutional", "Institutional branch"),
+                            ("functional", "Functional branch"),
+                            ("joint", "Joint branch"),
+                        ],
+                        db_index=True,
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                (
+                    "feature",
+                    models.CharField(
+                        blank=True,
+                        help_text="一支部一特色: the branch's signature team or activity.",
+                        max_length=200,
+                        verbose_name="signature team or feature",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "general"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sub_branches",
+                        to="branches.partybranch",
+                        verbose_name="general branch",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="party_branches",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "party branch",
+                "verbose_name_plural": "party branches",
+                "ordering": ["kind", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPartyBranch",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "General branch"),
+                            ("institutional", "Institutional branch"),
+                            ("functional", "Functional branch"),
+                            ("joint", "Joint branch"),
+                        ],
+                        db_index=True,
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="founded on")),
+                (
+                    "feature",
+                    models.CharField(
+                        blank=True,
+                        help_text="一支部一特色: the branch's signature team or activity.",
+                        max_length=200,
+                        verbose_name="signature team or feature",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"kind": "general"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="branches.partybranch",
+                        verbose_name="general branch",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical party branch",
+                "verbose_name_plural": "historical party branches",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalBranchRole",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "Secretary"),
+                            ("deputy", "Deputy secretary"),
+                            ("committee", "Committee member"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="term start")),
+                (
+                    "term_ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the term expires and the branch is due for re-election.",
+                        null=True,
+                        verbose_name="term end",
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty while the role is held.",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cadres.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="branches.partybranch",
+                        verbose_name="branch",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical branch role",
+                "verbose_name_plural": "historical branch roles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='historicalbranchmeeting',
-            name='branch',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.partybranch', verbose_name='branch'),
+            model_name="historicalbranchmeeting",
+            name="branch",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="branches.partybranch",
+                verbose_name="branch",
+            ),
         ),
         migrations.CreateModel(
-            name='BranchRole',
+            name="BranchRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('secretary', 'Secretary'), ('deputy', 'Deputy secretary'), ('committee', 'Committee member'), ('member', 'Member')], default='member', max_length=10, verbose_name='role')),
-                ('started_on', models.DateField(verbose_name='term start')),
-                ('term_ends_on', models.DateField(blank=True, help_text='When the term expires and the branch is due for re-election.', null=True, verbose_name='term end')),
-                ('ended_on', models.DateField(blank=True, help_text='Empty while the role is held.', null=True, verbose_name='ended on')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='branch_roles', to='cadres.cadre', verbose_name='cadre')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='branches.partybranch', verbose_name='branch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "Secretary"),
+                            ("deputy", "Deputy secretary"),
+                            ("committee", "Committee member"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="term start")),
+                (
+                    "term_ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the term expires and the branch is due for re-election.",
+                        null=True,
+                        verbose_name="term end",
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty while the role is held.",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="branch_roles",
+                        to="cadres.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="branches.partybranch",
+                        verbose_name="branch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'branch role',
-                'verbose_name_plural': 'branch roles',
-                'ordering': ['branch', 'role', 'started_on'],
+                "verbose_name": "branch role",
+                "verbose_name_plural": "branch roles",
+                "ordering": ["branch", "role", "started_on"],
             },
         ),
         migrations.AddField(
-            model_name='branchmeeting',
-            name='branch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='branches.partybranch', verbose_name='branch'),
+            model_name="branchmeeting",
+            name="branch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="meetings",
+                to="branches.partybranch",
+                verbose_name="branch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partybranch',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='branch_not_own_parent'),
+            model_name="partybranch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="branch_not_own_parent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='branchrole',
-            index=models.Index(fields=['branch', 'ended_on', 'role'], name='branchrole_current_idx'),
+            model_name="branchrole",
+            index=models.Index(
+                fields=["branch", "ended_on", "role"], name="branchrole_current_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='branchrole',
-            index=models.Index(fields=['ended_on', 'term_ends_on'], name='branchrole_term_idx'),
+            model_name="branchrole",
+            index=models.Index(fields=["ended_on", "term_ends_on"], name="branchrole_term_idx"),
         ),
         migrations.AddConstraint(
-            model_name='branchrole',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('role', 'secretary')), fields=('branch',), name='branch_one_current_secretary', violation_error_message='This branch already has a current secretary.'),
+            model_name="branchrole",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True), ("role", "secretary")),
+                fields=("branch",),
+                name="branch_one_current_secretary",
+                violation_error_message="This branch already has a current secretary.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='branchrole',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('cadre',), name='cadre_one_current_branch_role', violation_error_message='This cadre already holds a current place in a branch; end it first.'),
+            model_name="branchrole",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("cadre",),
+                name="cadre_one_current_branch_role",
+                violation_error_message="This cadre already holds a current place in a branch; end it first.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='branchrole',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='branchrole_ends_after_start'),
+            model_name="branchrole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="branchrole_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='branchrole',
-            constraint=models.CheckConstraint(condition=models.Q(('term_ends_on__isnull', True), ('term_ends_on__gt', models.F('started_on')), _connector='OR'), name='branchrole_term_after_start'),
+            model_name="branchrole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("term_ends_on__isnull", True),
+                    ("term_ends_on__gt", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="branchrole_term_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='branchmeeting',
-            index=models.Index(fields=['branch', 'held_on'], name='meeting_branch_date_idx'),
+            model_name="branchmeeting",
+            index=models.Index(fields=["branch", "held_on"], name="meeting_branch_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='branchmeeting',
-            index=models.Index(fields=['kind', 'held_on'], name='meeting_kind_date_idx'),
+            model_name="branchmeeting",
+            index=models.Index(fields=["kind", "held_on"], name="meeting_kind_date_idx"),
         ),
     ]

@@ -124,7 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True  # the session expires after inactivity, not after login
 
@@ -134,6 +136,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 # ------------------------------------------------------------------------------
 # Internationalisation
@@ -238,5 +241,17 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Yinling
 # ------------------------------------------------------------------------------
+# Reminders: calendar rules for dates that do not exist every year (reminders/calendar.py).
+YINLING_FEB29_RULE = env("YINLING_FEB29_RULE", default="feb28")  # or "mar1"
+YINLING_LUNAR_DAY30_RULE = env("YINLING_LUNAR_DAY30_RULE", default="last_day")  # or "next_day"
+# Days missed while the system was down that the daily plan still catches up.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
+# SMTP attempts per digest before it is marked failed (retried with exponential backoff).
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+# A digest left "sending" this long (its worker died) may be claimed again.
+REMINDER_STALE_SENDING_MINUTES = env.int("REMINDER_STALE_SENDING_MINUTES", default=15)
+REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="yinling.local")
+
 # Demo logins printed by `make run` and created by `seed_demo`.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="yinling-demo-2026")

@@ -21,3 +21,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files straight from the apps and packages, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+SITE_URL = "http://testserver"

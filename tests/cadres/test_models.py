@@ -100,14 +100,17 @@ def test_deceased_needs_a_date_of_death(unit_a):
 
 
 def test_visit_occasions_are_seeded_with_the_five_mandatory_ones():
-    mandatory = set(VisitOccasion.objects.filter(is_mandatory=True).values_list("code", flat=True))
-    assert mandatory == {
+    mandatory = VisitOccasion.objects.filter(is_mandatory=True)
+    generic = set(mandatory.filter(holiday__isnull=True).values_list("code", flat=True))
+    assert generic == {
         "hospital",
         "milestone_birthday",
         "holiday",
         "family_difficulty",
         "condolence",
     }
+    # Each seeded holiday (春节, 重阳…) brings its own mandatory occasion.
+    assert mandatory.filter(holiday__isnull=False).count() == 6
 
 
 def test_a_done_visit_needs_its_date_and_a_planned_one_its_due_date():

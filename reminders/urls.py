@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("log/", views.log, name="log"),
+    path("digests/<int:pk>/resend/", views.resend, name="resend"),
+]
