@@ -16,6 +16,12 @@ class UnitAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ["parent"]
     list_editable = ["sort_order"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and obj is not None and obj.pk == request.user.unit_id:
+            readonly.append("parent")  # one's own place in the tree is set by administrators
+        return readonly
+
 
 @admin.register(User)
 class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
@@ -62,6 +68,9 @@ class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Nobody grants themselves or others more than they have.
-            readonly += ["is_superuser", "groups", "user_permissions"]
+            # Nobody grants themselves or others more than they have: roles, admin access
+            # and permissions are set by administrators, and nobody moves their own unit.
+            readonly += ["is_superuser", "is_staff", "groups", "user_permissions", "role"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly.append("unit")
         return readonly

@@ -143,6 +143,7 @@ def seed_units_and_users(*, password: str) -> DemoOrganisation:
             f"{unit.name}联络员",
             User.Role.UNIT_STAFF,
             unit,
+            is_staff=True,
         )
     return org
 

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Unit, User
@@ -64,22 +65,65 @@ def scope_queryset(queryset: QuerySet, *, user: User, unit_path: str | tuple[str
     return queryset.filter(condition)
 
 
+class _ScopedChoicesForm:
+    """Refuses a newly chosen related record outside the user's units, while keeping
+    the values already on the record (an institutional branch under the bureau's general
+    branch, a visit with bureau staff among the visitors) untouched on save."""
+
+    scope_user: User | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.changed_data:
+            field = self.fields.get(name)
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            related_admin = admin.site._registry.get(queryset.model)
+            if not isinstance(related_admin, UnitScopedAdminMixin):
+                continue
+            chosen = _pks(cleaned.get(name))
+            new = chosen - _pks(self.initial.get(name))
+            if not new:
+                continue
+            visible = scope_queryset(
+                queryset.model._default_manager.filter(pk__in=new),
+                user=self.scope_user,
+                unit_path=related_admin.unit_path,
+            ).count()
+            if visible != len(new):
+                self.add_error(name, _("You may only choose records of your own units."))
+        return cleaned
+
+
+def _pks(value) -> set:
+    if value is None or value == "":
+        return set()
+    if isinstance(value, list | tuple | set | QuerySet):
+        return {getattr(item, "pk", item) for item in value}
+    return {getattr(value, "pk", value)}
+
+
+def _scoped_form(form_class, user):
+    return type(form_class.__name__, (_ScopedChoicesForm, form_class), {"scope_user": user})
+
+
 class ScopedChoicesAdminMixin:
-    """Admin forms (and inlines) that offer only related rows the user may see."""
+    """Admin forms (and inline formsets) that refuse related records of other units."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _scope_formfield(formfield, db_field, request)
+    def get_form(self, request, obj=None, **kwargs):
+        return _scoped_form(super().get_form(request, obj, **kwargs), request.user)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return _scope_formfield(formfield, db_field, request)
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _scoped_form(formset.form, request.user)
+        return formset
 
 
 class UnitScopedAdminMixin(ScopedChoicesAdminMixin):
     """Django admin limited to the user's unit subtree for non-superusers: the
-    changelist, the change pages (another unit's record answers 404), autocomplete
-    results and the choices of related fields."""
+    changelist, the change and history pages, autocomplete results (which offer only
+    visible records), and the related records a form may newly choose."""
 
     unit_path: str = "unit"
 
@@ -123,19 +167,6 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         if ordering:
             queryset = queryset.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in queryset]
-
-
-def _scope_formfield(formfield, db_field, request):
-    """Offer only related rows the user may see, using the related model's own admin
-    scoping when it has one."""
-    if formfield is None or not hasattr(formfield, "queryset"):
-        return formfield
-    model_admin = admin.site._registry.get(db_field.related_model)
-    if isinstance(model_admin, UnitScopedAdminMixin):
-        formfield.queryset = scope_queryset(
-            formfield.queryset, user=request.user, unit_path=model_admin.unit_path
-        )
-    return formfield
 
 
 def can_see_id_numbers(*, user: User) -> bool:

@@ -1,8 +1,48 @@
 """Writes of the accounts app."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .models import User
+
+# What each role may do in Django admin (records are then limited to the user's units).
+ROLE_PERMISSIONS = {
+    User.Role.BUREAU_STAFF: {
+        "view": ["accounts", "cadres", "branches", "activities", "reminders"],
+        "add": ["cadres", "branches", "activities"],
+        "change": ["cadres", "branches", "activities", "reminders"],
+    },
+    User.Role.UNIT_STAFF: {
+        "view": ["cadres", "branches", "activities", "reminders"],
+        "add": ["cadres", "activities"],
+        "change": ["cadres", "activities"],
+    },
+    User.Role.BRANCH_SECRETARY: {
+        "view": ["cadres", "branches", "activities"],
+        "add": ["branches"],
+        "change": ["branches"],
+    },
+}
+
+
+@transaction.atomic
+def role_groups_sync() -> dict[str, Group]:
+    """Create or refresh one permission group per role (named in Chinese) and put every
+    user of that role in it. Run after migrations; safe to run again."""
+    groups = {}
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(User.Role(role).label))
+        condition = Q(pk__in=[])
+        for action, apps in grants.items():
+            condition |= Q(codename__startswith=f"{action}_", content_type__app_label__in=apps)
+        # History models are written by the system only.
+        permissions = Permission.objects.filter(condition).exclude(codename__contains="historical")
+        group.permissions.set(permissions)
+        for user in User.objects.filter(role=role):
+            user.groups.add(group)
+        groups[role] = group
+    return groups
 
 
 @transaction.atomic

@@ -98,7 +98,7 @@ def seed_teams(
                     team=team,
                     cadre=cadre,
                     is_leader=position == 0,
-                    joined_on=team.founded_on,
+                    joined_on=max(team.founded_on, cadre.retirement_date or team.founded_on),
                 )
             )
     bulk_insert(TeamMembership, memberships)
@@ -148,7 +148,8 @@ def seed_activities(
                 )
             )
             if team is not None:
-                invited.append(rng.sample(members_of[team.pk], min(20, len(members_of[team.pk]))))
+                members = members_of.get(team.pk, [])
+                invited.append(rng.sample(members, min(20, len(members))))
             else:
                 invited.append(
                     [c.pk for c in rng.sample(able, min(rng.randint(10, 40), len(able)))]
@@ -182,6 +183,8 @@ def seed_activities(
 
 
 def _seed_suggestions(*, rng, able, activities, today, scale) -> None:
+    if not able:
+        return
     forums = [a for a in activities if a.kind == Activity.Kind.FORUM and a.starts_at.date() < today]
     suggestions = []
     for _ in range(30 * scale):

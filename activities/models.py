@@ -20,7 +20,7 @@ class Team(models.Model):
         VOLUNTEER = "volunteer", _("Volunteer team")
         STUDY = "study", _("Study group")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="teams"
@@ -50,6 +50,13 @@ class Team(models.Model):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="team_name_unique_in_unit",
+                violation_error_message=_("This unit already has a team of this name."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -72,7 +79,11 @@ class TeamMembership(models.Model):
         verbose_name_plural = _("team memberships")
         ordering = ["-is_leader", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "cadre"], name="team_member_once"),
+            models.UniqueConstraint(
+                fields=["team", "cadre"],
+                name="team_member_once",
+                violation_error_message=_("This cadre is already a member of the team."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +158,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
                 name="activity_ends_after_start",
+                violation_error_message=_("The end is before the start."),
             ),
         ]
 
@@ -191,14 +203,20 @@ class Attendance(models.Model):
         ordering = ["activity", "id"]
         indexes = [models.Index(fields=["cadre", "status"], name="attendance_cadre_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "cadre"], name="attendance_once"),
+            models.UniqueConstraint(
+                fields=["activity", "cadre"],
+                name="attendance_once",
+                violation_error_message=_("This cadre is already on the activity's list."),
+            ),
             models.CheckConstraint(
                 condition=Q(volunteer_hours__gte=0) & Q(volunteer_hours__lte=24),
                 name="attendance_hours_in_day",
+                violation_error_message=_("Volunteer hours are between 0 and 24."),
             ),
             models.CheckConstraint(
                 condition=Q(volunteer_hours=0) | Q(status="attended"),
                 name="attendance_hours_only_when_attended",
+                violation_error_message=_("Only someone who attended has volunteer hours."),
             ),
         ]
 
@@ -327,10 +345,12 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="forwarded") | ~Q(forwarded_to=""),
                 name="suggestion_forwarded_has_recipient",
+                violation_error_message=_("Say to whom the suggestion was forwarded."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="answered") | ~Q(response=""),
                 name="suggestion_answered_has_response",
+                violation_error_message=_("Record the response to the suggestion."),
             ),
         ]
 

@@ -7,32 +7,20 @@ The target is under two minutes for 100,000 cadres. Each size runs in its own pr
 against a new database in a temporary folder; the script prints one row per size.
 """
 
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo_database import migrate, seed
 
 
 def run(size: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as folder:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(DJANGO_SETTINGS_MODULE="config.settings.local", YINLING_VAR_DIR=folder)
-        python = sys.executable
-        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        migrate(folder)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        subprocess.run(
-            [python, "manage.py", "seed_demo", "--cadres", str(size)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        seed(folder, size)
         elapsed = time.perf_counter() - started
         peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         return elapsed, peak / 1024

@@ -101,8 +101,14 @@ def seed_branches(
         term_end = _plus_years_safe(elected, 5)
         # Committee members are the younger, fitter members (the source bureau lowered
         # the secretaries' average age from 71 to 69 and the committee's to 67).
+        elected = max(elected, branch.founded_on or elected)
+        term_end = _plus_years_safe(elected, 5)
         candidates = sorted(
-            (c for c in people if c.age_on(today) <= 76),
+            (
+                c
+                for c in people
+                if c.age_on(today) <= 76 and (c.retirement_date or elected) <= elected
+            ),
             key=lambda c: c.age_on(today) + rng.randint(-6, 6),
         )
         committee = candidates[: rng.randint(3, 5)]
@@ -135,14 +141,19 @@ def seed_branches(
                     )
                 )
         # The committee before the re-election, kept as history.
-        previous = [c for c in people if c.pk not in committee_ids][:2]
-        for position, cadre in enumerate(previous):
+        previous_start = max(_plus_years_safe(elected, -5), branch.founded_on or elected)
+        previous = [
+            c
+            for c in people
+            if c.pk not in committee_ids and (c.retirement_date or elected) <= previous_start
+        ][:2]
+        for position, cadre in enumerate(previous if previous_start < elected else []):
             roles.append(
                 BranchRole(
                     branch=branch,
                     cadre=cadre,
                     role=BranchRole.Role.SECRETARY if position == 0 else BranchRole.Role.DEPUTY,
-                    started_on=_plus_years_safe(elected, -5),
+                    started_on=previous_start,
                     term_ends_on=elected,
                     ended_on=elected,
                 )
@@ -173,7 +184,8 @@ def _seed_meetings(*, rng, branches, branch_members, roles, today) -> None:
     for branch in branches:
         people = [c.pk for c in branch_members[branch.pk]]
         for months_ago in range(12):
-            first = (today.replace(day=1) - datetime.timedelta(days=months_ago * 30)).replace(day=1)
+            month_index = today.year * 12 + today.month - 1 - months_ago
+            first = datetime.date(month_index // 12, month_index % 12 + 1, 1)
             schedule = [
                 (BranchMeeting.Kind.COMMITTEE_MEETING, committee_of.get(branch.pk, [])),
                 (BranchMeeting.Kind.THEMED_DAY, []),

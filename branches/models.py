@@ -17,7 +17,7 @@ class PartyBranch(models.Model):
         FUNCTIONAL = "functional", _("Functional branch")
         JOINT = "joint", _("Joint branch")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
         "self",
@@ -48,6 +48,11 @@ class PartyBranch(models.Model):
         verbose_name_plural = _("party branches")
         ordering = ["kind", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="branch_name_unique_in_unit",
+                violation_error_message=_("This unit already has a branch of this name."),
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="branch_not_own_parent"
             ),
@@ -135,6 +140,21 @@ class BranchRole(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+    def clean(self):
+        errors = {}
+        cadre = self.cadre if self.cadre_id else None
+        if cadre is not None and self.ended_on is None:
+            if cadre.political_status != "cpc":
+                errors["cadre"] = _("Only a Party member can hold a place in a branch.")
+            elif cadre.status != "active":
+                errors["cadre"] = _("This cadre is no longer on the register.")
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end is before the start.")
+        if self.term_ends_on and self.started_on and self.term_ends_on <= self.started_on:
+            errors["term_ends_on"] = _("The term ends before it starts.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class BranchMeeting(models.Model):

@@ -159,6 +159,10 @@ class VisitOccasionAdmin(ScopedHistoryAdmin):
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
+    def has_delete_permission(self, request, obj=None):
+        # Shared by every unit; deleting would list other units' visits. Deactivate instead.
+        return request.user.is_superuser
+
 
 @admin.register(Visit)
 class VisitAdmin(ScopedHistoryAdmin):

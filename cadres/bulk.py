@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from django.db.models.constants import OnConflict
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -24,15 +26,21 @@ def _adapter():
     ops = connection.ops
     sqlite = connection.vendor == "sqlite"
 
+    @lru_cache(maxsize=4096)
+    def adapt_temporal(value):
+        if isinstance(value, datetime.datetime):
+            return ops.adapt_datetimefield_value(value)
+        return value.isoformat()
+
     def adapt(value):
+        if value is None or isinstance(value, int | str):
+            return value
+        if sqlite and isinstance(value, datetime.date):
+            return adapt_temporal(value)
         if isinstance(value, FieldFile):
             return value.name or ""
         if not sqlite:
             return value
-        if isinstance(value, datetime.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
         if isinstance(value, Decimal):
             return str(value)
         return value
@@ -40,15 +48,33 @@ def _adapter():
     return adapt
 
 
-def _execute(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+def _execute(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    ignore_conflicts: bool = False,
+    json_columns: Sequence[int] = (),
+    json_field=None,
+) -> None:
+    ops = connection.ops
+    quote = ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        ops.insert_statement(on_conflict=on_conflict),
+        quote(table),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+        ops.on_conflict_suffix_sql([], on_conflict, [], []) if ignore_conflicts else "",
     )
     adapt = _adapter()
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
+            if json_columns:
+                row = list(row)
+                for index in json_columns:
+                    row[index] = ops.adapt_json_value(row[index], json_field.encoder)
             batch.append(tuple(adapt(v) for v in row))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -82,12 +108,26 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
 
 
 def bulk_insert_values(
-    model: type[models.Model], attnames: Sequence[str], rows: Iterable[tuple]
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    ignore_conflicts: bool = False,
 ) -> None:
-    """Insert plain tuples (for link tables): the database assigns the ids."""
+    """Insert plain tuples of the named fields, without building model instances; the
+    database assigns the ids. With ``ignore_conflicts``, rows that would break a unique
+    constraint are skipped (INSERT OR IGNORE / ON CONFLICT DO NOTHING)."""
     meta = model._meta
-    columns = [meta.get_field(name).column for name in attnames]
-    _execute(meta.db_table, columns, rows)
+    fields = [meta.get_field(name) for name in attnames]
+    json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    _execute(
+        meta.db_table,
+        [f.column for f in fields],
+        rows,
+        ignore_conflicts=ignore_conflicts,
+        json_columns=json_columns,
+        json_field=fields[json_columns[0]] if json_columns else None,
+    )
 
 
 def reset_sequences(model: type[models.Model]) -> None:

@@ -287,13 +287,9 @@ def seed_visits(
         if day < active_until and rng.random() < 0.97:
             lixiu = cadre.retirement_kind == RetirementKind.LIXIU
             add(cadre, spring_code, day=day, money=1000 if lixiu else 500, gifts="米面油")
-        if age >= 80 and double_ninth - datetime.timedelta(days=3) < active_until:
-            add(
-                cadre,
-                double_ninth_code,
-                day=double_ninth - datetime.timedelta(days=rng.randint(0, 3)),
-                gifts="重阳糕",
-            )
+        day = double_ninth - datetime.timedelta(days=rng.randint(0, 3))
+        if age >= 80 and day < active_until:
+            add(cadre, double_ninth_code, day=day, gifts="重阳糕")
         birthday = _plus_years(cadre.birth_date, today.year - cadre.birth_date.year)
         if birthday > today:
             birthday = _plus_years(cadre.birth_date, today.year - 1 - cadre.birth_date.year)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -19,6 +21,9 @@ from .validators import (
     resident_id_is_male,
     validate_resident_id,
 )
+
+# 离休 is for those who joined the revolution before 1 October 1949, at fourteen at least.
+LATEST_LIXIU_BIRTH_DATE = datetime.date(1935, 12, 31)
 
 
 class Gender(models.TextChoices):
@@ -305,6 +310,17 @@ class Cadre(models.Model):
                 errors.setdefault(field, []).append(_("This date is before the date of birth."))
             if value and value > today:
                 errors.setdefault(field, []).append(_("This date is in the future."))
+        if (
+            self.retirement_kind == RetirementKind.LIXIU
+            and self.birth_date
+            and self.birth_date > LATEST_LIXIU_BIRTH_DATE
+        ):
+            errors.setdefault("retirement_kind", []).append(
+                _(
+                    "Lixiu cadres joined the revolution before October 1949: "
+                    "check the date of birth."
+                )
+            )
         if self.party_joined_on and self.political_status != PoliticalStatus.CPC_MEMBER:
             errors.setdefault("party_joined_on", []).append(
                 _("Only a CPC member has a date of joining the Party.")
@@ -491,6 +507,12 @@ class Visit(models.Model):
             errors.setdefault("visited_on", []).append(
                 _("A visit cannot have happened in the future; plan it instead.")
             )
+        died_on = self.cadre.died_on if self.cadre_id else None
+        is_condolence = self.occasion_id and self.occasion.code == "condolence"
+        if died_on and self.visited_on and self.visited_on > died_on and not is_condolence:
+            errors.setdefault("visited_on", []).append(
+                _("The cadre had died by then; record a condolence visit to the family.")
+            )
         if self.follow_up_by and not self.follow_up_needed:
             errors.setdefault("follow_up_needed", []).append(
                 _("Tick follow-up needed when giving a follow-up date.")
@@ -569,6 +591,12 @@ class CareNeed(models.Model):
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True) | Q(due_on__gte=models.F("raised_on")),
                 name="careneed_due_after_raised",
+                violation_error_message=_("The due date is before the date raised."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("raised_on")),
+                name="careneed_resolved_after_raised",
+                violation_error_message=_("This is before the date raised."),
             ),
         ]
 
@@ -588,6 +616,8 @@ class CareNeed(models.Model):
             errors.setdefault("status", []).append(
                 _("A resolution date is given: set the status to resolved.")
             )
+        if self.resolved_on and self.raised_on and self.resolved_on < self.raised_on:
+            errors.setdefault("resolved_on", []).append(_("This is before the date raised."))
         if self.due_on and self.raised_on and self.due_on < self.raised_on:
             errors.setdefault("due_on", []).append(_("The due date is before the date raised."))
         if errors:

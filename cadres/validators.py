@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
 from stdnum.cn import ric
 
 
@@ -11,9 +12,19 @@ def normalize_resident_id(value: str) -> str:
     return ric.compact(value or "").upper()
 
 
+def _region_known(number: str) -> bool:
+    """Whether the first six digits are a county-level code that has ever existed.
+
+    The code is the one in force where the number was issued (mostly from 1985 on), not
+    at birth, so a retiree born in 1950 may well carry a code created in 1992 (浦东新区):
+    any era counts."""
+    found = numdb.get("cn/loc").info(number[:6])
+    return any(props.get("county") for _part, props in found)
+
+
 def validate_resident_id(value: str) -> None:
-    """Reject anything but a well-formed 18-character number with a valid birth date and
-    check digit (GB 11643, checked by python-stdnum)."""
+    """Reject anything but a well-formed 18-character number with a real birth date, a
+    known region code and a valid GB 11643 check digit (computed by python-stdnum)."""
     number = normalize_resident_id(value)
     if len(number) != 18:
         raise ValidationError(
@@ -21,33 +32,28 @@ def validate_resident_id(value: str) -> None:
             code="id_length",
             params={"count": len(number)},
         )
-    try:
-        ric.validate(number)
-    except stdnum_errors.InvalidChecksum:
-        raise ValidationError(
-            _("The check digit of this resident ID number is wrong; please check it."),
-            code="id_checksum",
-        ) from None
-    except stdnum_errors.InvalidComponent:
-        try:
-            ric.get_birth_date(number)
-        except stdnum_errors.InvalidComponent:
-            raise ValidationError(
-                _("The birth date inside this resident ID number does not exist."),
-                code="id_birth_date",
-            ) from None
-        raise ValidationError(
-            _(
-                "The first six digits of this resident ID number are not a region code "
-                "in use in the year of birth."
-            ),
-            code="id_region",
-        ) from None
-    except stdnum_errors.ValidationError:
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(
             _("A resident ID number is 17 digits followed by a digit or X."),
             code="id_format",
+        )
+    try:
+        ric.get_birth_date(number)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            _("The birth date inside this resident ID number does not exist."),
+            code="id_birth_date",
         ) from None
+    if not _region_known(number):
+        raise ValidationError(
+            _("The first six digits of this resident ID number are not a known region code."),
+            code="id_region",
+        )
+    if ric.calc_check_digit(number) != number[17]:
+        raise ValidationError(
+            _("The check digit of this resident ID number is wrong; please check it."),
+            code="id_checksum",
+        )
 
 
 def resident_id_birth_date(value: str):

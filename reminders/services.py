@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cadres.bulk import bulk_insert_values
+
 from .models import Digest, PlanRun, ReminderItem
 from .rules import DueItem, due_items_by_recipient
 from .selectors import digest_sections
@@ -20,8 +22,18 @@ from .selectors import digest_sections
 logger = logging.getLogger(__name__)
 
 
-class DigestNotClaimed(Exception):
-    """Another worker has the digest, or it was sent already."""
+ITEM_COLUMNS = [
+    "recipient",
+    "kind",
+    "subject_key",
+    "occurrence",
+    "cadre",
+    "branch",
+    "planned_for",
+    "digest",
+    "details",
+    "created_at",
+]
 
 
 def _open_digest(recipient_id: int, send_on: datetime.date) -> Digest:
@@ -66,22 +78,26 @@ def reminders_plan_day(
         if fresh:
             new_by_recipient[recipient_id] = fresh
     digests = {rid: _open_digest(rid, send_on) for rid in new_by_recipient}
+    now = timezone.now()
     rows = [
-        ReminderItem(
-            recipient_id=recipient_id,
-            kind=item.kind,
-            subject_key=item.subject_key,
-            occurrence=item.occurrence,
-            cadre_id=item.cadre_id,
-            branch_id=item.branch_id,
-            planned_for=day,
-            digest=digests[recipient_id],
-            details=item.details,
+        (
+            recipient_id,
+            item.kind,
+            item.subject_key,
+            item.occurrence,
+            item.cadre_id,
+            item.branch_id,
+            day,
+            digests[recipient_id].pk,
+            item.details,
+            now,
         )
         for recipient_id, items in new_by_recipient.items()
         for item in items
     ]
-    ReminderItem.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    # A holiday round is one row per cadre on the register: insert without building
+    # model instances. A row a concurrent planner wrote first is skipped.
+    bulk_insert_values(ReminderItem, ITEM_COLUMNS, rows, ignore_conflicts=True)
     PlanRun.objects.filter(pk=run.pk).update(item_count=F("item_count") + len(rows))
     # A digest whose items all lost a race to a concurrent planner is left empty: drop it.
     Digest.objects.filter(

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from activities.models import Team
-from branches.models import BranchRole, PartyBranch
+from activities.models import Attendance, Team, TeamMembership
+from branches.models import BranchMeeting, BranchRole, PartyBranch
 from cadres.age_bands import AgeBand, age_band_of
-from cadres.models import Cadre, CadreStatus, Visit
+from cadres.models import Cadre, CadreStatus, CareNeed, Visit
 from cadres.validators import validate_resident_id
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,12 @@ def test_seeding_twice_changes_nothing(capsys):
     assert "已存在" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("seed", [0, 16])
+def test_a_tiny_demo_works(seed):
+    call_command("seed_demo", cadres=1, seed=seed, stdout=io.StringIO())
+    assert Cadre.objects.count() == 1
+
+
 def test_if_empty_leaves_a_real_registry_alone(unit_a):
     from tests.factories import CadreFactory
 
@@ -80,9 +86,20 @@ def test_default_demo_matches_the_source_figures(capsys):
     lixiu = [c for c in cadres if c.retirement_kind == "lixiu"]
     assert lixiu and all(c.age_on(today) >= 90 for c in lixiu)
     assert sum(c.status == CadreStatus.DECEASED for c in cadres) > 0
-    for cadre in cadres[:200]:
+    for cadre in cadres:
         validate_resident_id(cadre.id_number)
-        cadre.full_clean()  # every demo record passes the same validation as a real one
+    # Demo records pass the same validation as real ones.
+    for model in (Cadre, Visit, BranchRole, BranchMeeting, TeamMembership, Attendance, CareNeed):
+        for record in model.objects.order_by("?")[:300]:
+            record.full_clean()
+    for meeting_kind in ("committee_meeting", "themed_day"):
+        per_month = Counter(
+            (d.year, d.month)
+            for d in BranchMeeting.objects.filter(
+                kind=meeting_kind, branch=PartyBranch.objects.filter(kind="joint").first()
+            ).values_list("held_on", flat=True)
+        )
+        assert max(per_month.values()) == 1  # one a month, no month twice
 
     branches = Counter(PartyBranch.objects.values_list("kind", flat=True))
     assert branches == {"general": 1, "institutional": 15, "joint": 29}
@@ -95,3 +112,20 @@ def test_default_demo_matches_the_source_figures(capsys):
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == set(User.Role.values)
     assert User.objects.get(username="unit").check_password("yinling-demo-2026")
+
+
+def test_demo_staff_logins_can_work_in_admin_within_their_units(client):
+    from django.urls import reverse
+
+    call_command("seed_demo", cadres=200, seed=5, stdout=io.StringIO())
+    unit_user = User.objects.get(username="unit")
+    client.force_login(unit_user)
+    response = client.get(reverse("admin:cadres_cadre_changelist"))
+    assert response.status_code == 200
+    shown = {cadre.unit_id for cadre in response.context["cl"].result_list}
+    assert shown and shown <= {
+        unit_user.unit_id,
+        *unit_user.unit.children.values_list("id", flat=True),
+    }
+    client.force_login(User.objects.get(username="bureau"))
+    assert client.get(reverse("admin:cadres_cadre_changelist")).status_code == 200

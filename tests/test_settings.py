@@ -34,7 +34,12 @@ SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_UR
 
 def settings_with(tmp_path, module="config.settings.local", **environment):
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
-    env.update(DJANGO_SETTINGS_MODULE=module, YINLING_VAR_DIR=str(tmp_path), **environment)
+    env.update(
+        DJANGO_SETTINGS_MODULE=module,
+        YINLING_IGNORE_DOTENV="1",
+        YINLING_VAR_DIR=str(tmp_path),
+        **environment,
+    )
     result = subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
         cwd=ROOT,

@@ -33,7 +33,11 @@ def test_several_processes_write_without_database_is_locked(tmp_path):
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
     }
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", YINLING_VAR_DIR=str(tmp_path))
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        YINLING_IGNORE_DOTENV="1",
+        YINLING_VAR_DIR=str(tmp_path),
+    )
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"],
         cwd=ROOT,

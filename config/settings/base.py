@@ -6,6 +6,7 @@ works on a laptop with nothing installed: SQLite in ``var/``, mail written to fi
 defaults that must never reach a server.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
-env.read_env(BASE_DIR / ".env", overwrite=False)
+# A local .env file is read by the app, never by the test suite (or its subprocesses).
+if "pytest" not in sys.modules and not env.bool("YINLING_IGNORE_DOTENV", default=False):
+    env.read_env(BASE_DIR / ".env", overwrite=False)
 # Everything the app writes on its own (SQLite file, mail, queue, media) lives here.
 VAR_DIR = Path(env("YINLING_VAR_DIR", default=str(BASE_DIR / "var")))
 

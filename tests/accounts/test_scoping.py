@@ -108,3 +108,58 @@ def test_unit_staff_cannot_make_themselves_superuser(client, unit_staff_admin):
     client.force_login(unit_staff_admin)
     response = client.get(reverse("admin:accounts_user_change", args=[unit_staff_admin.pk]))
     assert "is_superuser" not in response.context["adminform"].form.fields
+
+
+def test_unit_staff_cannot_raise_their_own_role(client, unit_staff_admin):
+    client.force_login(unit_staff_admin)
+    form = client.get(reverse("admin:accounts_user_change", args=[unit_staff_admin.pk]))
+    fields = form.context["adminform"].form.fields
+    assert not {"role", "is_staff", "unit", "is_superuser"} & set(fields)
+
+
+def test_saving_keeps_links_to_records_outside_the_users_units(client, unit_staff_admin, bureau):
+    from branches.models import PartyBranch
+
+    general = PartyBranchFactory(name="党总支", kind=PartyBranch.Kind.GENERAL, unit=bureau)
+    branch = PartyBranchFactory(name="教育局支部", parent=general, unit=unit_staff_admin.unit)
+    client.force_login(unit_staff_admin)
+    page = client.get(reverse("admin:branches_partybranch_change", args=[branch.pk]))
+    data = {
+        "name": "教育局离退休干部党支部",
+        "kind": "institutional",
+        "parent": general.pk,  # what the browser posts back: the value already there
+        "unit": unit_staff_admin.unit.pk,
+        "is_active": "on",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+    }
+    assert page.status_code == 200
+    response = client.post(reverse("admin:branches_partybranch_change", args=[branch.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    branch.refresh_from_db()
+    assert branch.parent == general and branch.name == "教育局离退休干部党支部"
+    # Choosing a new record outside one's units is refused.
+    elsewhere = PartyBranchFactory(name="别处总支", kind=PartyBranch.Kind.GENERAL)
+    refused = client.post(
+        reverse("admin:branches_partybranch_change", args=[branch.pk]),
+        {**data, "parent": elsewhere.pk},
+    )
+    assert refused.status_code == 200
+    assert "parent" in refused.context["adminform"].form.errors
+
+
+def test_a_unit_cannot_be_moved_under_its_own_child(unit_a, unit_a_child):
+    from django.core.exceptions import ValidationError
+
+    unit_a.parent = unit_a_child
+    with pytest.raises(ValidationError):
+        unit_a.full_clean()
+
+
+def test_shared_visit_occasions_cannot_be_deleted_by_unit_staff(client, unit_staff_admin):
+    from cadres.models import VisitOccasion
+
+    occasion = VisitOccasion.objects.get(code="routine")
+    client.force_login(unit_staff_admin)
+    response = client.get(reverse("admin:cadres_visitoccasion_delete", args=[occasion.pk]))
+    assert response.status_code == 403

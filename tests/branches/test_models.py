@@ -49,3 +49,20 @@ def test_a_parent_must_be_a_general_branch():
         child.full_clean()
     general = PartyBranchFactory(kind=PartyBranch.Kind.GENERAL)
     PartyBranchFactory.build(parent=general, unit=joint.unit).full_clean()
+
+
+def test_only_party_members_on_the_register_hold_branch_places():
+    from cadres.models import PoliticalStatus
+
+    outsider = CadreFactory(political_status=PoliticalStatus.MASSES, party_joined_on=None)
+    role = BranchRoleFactory.build(branch=PartyBranchFactory(), cadre=outsider)
+    with pytest.raises(ValidationError) as excinfo:
+        role.full_clean()
+    assert "cadre" in excinfo.value.message_dict
+
+
+def test_branch_names_are_unique_within_a_unit_only():
+    first = PartyBranchFactory(name="离退休干部党支部")
+    PartyBranchFactory(name="离退休干部党支部")  # another unit: fine
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartyBranchFactory(name="离退休干部党支部", unit=first.unit)

@@ -135,3 +135,27 @@ def test_a_resolved_need_needs_a_reply():
     assert "resolution" in excinfo.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
         need.save()
+
+
+def test_a_lixiu_cadre_was_born_before_1936(unit_a):
+    with pytest.raises(ValidationError) as excinfo:
+        cadre_create(**cadre_fields(unit_a, retirement_kind="lixiu"))
+    assert "retirement_kind" in excinfo.value.message_dict
+    veteran = cadre_create(
+        **cadre_fields(unit_a, retirement_kind="lixiu", birth_date=datetime.date(1930, 5, 1))
+    )
+    assert veteran.retirement_kind == "lixiu"
+
+
+def test_a_visit_after_death_must_be_a_condolence_visit(unit_a):
+    cadre = CadreFactory(unit=unit_a, status="deceased", died_on=datetime.date(2026, 3, 1))
+    routine = VisitFactory.build(cadre=cadre, visited_on=datetime.date(2026, 3, 5))
+    with pytest.raises(ValidationError) as excinfo:
+        routine.full_clean()
+    assert "visited_on" in excinfo.value.message_dict
+    condolence = VisitFactory.build(
+        cadre=cadre,
+        visited_on=datetime.date(2026, 3, 5),
+        occasion=VisitOccasion.objects.get(code="condolence"),
+    )
+    condolence.full_clean()

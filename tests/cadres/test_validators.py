@@ -25,6 +25,18 @@ def test_a_generated_number_is_valid_and_carries_the_birth_date():
     assert resident_id_birth_date(VALID) == datetime.date(1949, 12, 31)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "310115" + "19500315" + "011",  # 浦东新区 (code from 1992), born 1950
+        "440304" + "19520101" + "021",  # 深圳福田, born before the city existed
+        "610926" + "19490101" + "001",  # 平利县 under its code of 2000
+    ],
+)
+def test_codes_newer_than_the_birth_year_are_accepted(body):
+    validate_resident_id(with_check_digit(body))
+
+
 def test_lower_case_x_and_spaces_are_normalised():
     assert normalize_resident_id(" 11010519491231002x ") == "11010519491231002X"
 
@@ -35,7 +47,6 @@ def test_lower_case_x_and_spaces_are_normalised():
         (VALID[:-1] + ("0" if VALID[-1] != "0" else "1"), "id_checksum"),
         (VALID[:17], "id_length"),
         (with_check_digit("110105" + "19490230" + "001"), "id_birth_date"),
-        (with_check_digit("610926" + "19490101" + "001"), "id_region"),  # 平利县 code from 2000
         (with_check_digit("999999" + "19490101" + "001"), "id_region"),
         ("61092619491231A01" + "1", "id_format"),
     ],

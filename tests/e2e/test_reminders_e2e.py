@@ -139,6 +139,7 @@ def test_worker_and_beat_deliver_one_digest_per_staff_member_exactly_once(tmp_pa
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
+        YINLING_IGNORE_DOTENV="1",
         YINLING_VAR_DIR=str(tmp_path),
         DATABASE_URL=database_url,
         EMAIL_URL=f"smtp://127.0.0.1:{port}",

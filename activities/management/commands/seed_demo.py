@@ -14,6 +14,7 @@ from faker import Faker
 
 from accounts.demo import demo_already_seeded, seed_units_and_users
 from accounts.models import User
+from accounts.services import role_groups_sync
 from activities.demo import seed_activities, seed_honours, seed_teams
 from branches.demo import seed_branches
 from cadres.demo import seed_cadres, seed_care_needs, seed_family, seed_visits
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 rng=rng, cadres=people, branches=branches, teams=teams, today=today
             )
             self._link_secretary_logins(org, password=settings.DEMO_PASSWORD)
+            role_groups_sync()
         summary = ", ".join(f"{value} {name}" for name, value in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已生成 ({summary}) in {time.monotonic() - started:.1f}s")
@@ -94,6 +96,7 @@ class Command(BaseCommand):
                 full_name=role.cadre.name,
                 role=User.Role.BRANCH_SECRETARY,
                 unit=role.cadre.unit,
+                is_staff=True,
                 password=make_password(password),
                 receives_reminders=False,
             )
