@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from branches.models import PartyBranch
@@ -185,7 +186,7 @@ class Digest(models.Model):
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
+        verbose_name=pgettext_lazy("email", "recipient"),
         on_delete=models.CASCADE,
         related_name="reminder_digests",
     )
@@ -233,7 +234,7 @@ class ReminderItem(models.Model):
     # lead with them (fewer indexes keep a 100,000-item holiday round quick to write).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
+        verbose_name=pgettext_lazy("email", "recipient"),
         on_delete=models.CASCADE,
         related_name="reminder_items",
         db_index=False,
