@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Unit, User
 from accounts.scoping import scope_queryset
 
-from .models import Cadre, CareNeed, Visit
+from .age_bands import age_band_q
+from .models import Cadre, CadreStatus, CareNeed, PoliticalStatus, Visit
+
+# Branch models are reached through the reverse relation, not imported: branches sit
+# above cadres in the app order.
+BranchRole = Cadre._meta.get_field("branch_roles").related_model
+PartyBranch = BranchRole._meta.get_field("branch").related_model
+
+SORTS = {
+    "name": ("name_pinyin", "id"),
+    "-name": ("-name_pinyin", "-id"),
+    "age": ("-birth_date", "id"),
+    "-age": ("birth_date", "id"),
+    "unit": ("unit__sort_order", "unit__name", "name_pinyin", "id"),
+    "-unit": ("-unit__sort_order", "-unit__name", "name_pinyin", "id"),
+}
 
 
 def cadres_visible_to(*, user: User) -> QuerySet[Cadre]:
     return scope_queryset(Cadre.objects.all(), user=user, unit_path="unit")
+
+
+def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
+    """The units, branches and liaisons the registry filters may offer this user."""
+    return {
+        "units": scope_queryset(Unit.objects.all(), user=user, unit_path=""),
+        "branches": scope_queryset(
+            PartyBranch.objects.exclude(kind="general"), user=user, unit_path="unit"
+        ),
+        "liaisons": scope_queryset(
+            User.objects.filter(liaison_cadres__isnull=False).distinct(),
+            user=user,
+            unit_path="unit",
+        ).order_by("full_name", "username"),
+    }
 
 
 def cadre_detail(*, user: User, pk: int) -> Cadre:
@@ -36,3 +66,52 @@ def cadre_detail(*, user: User, pk: int) -> Cadre:
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def _search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
+    """Digits (and a final X) search the end of the ID number; Latin letters search the
+    pinyin initials or the full pinyin; anything else the name."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if text.upper().rstrip("X").isdigit():
+        return queryset.filter(id_number__endswith=text.upper())
+    if text.isascii() and text.replace(" ", "").isalpha():
+        letters = text.replace(" ", "").lower()
+        return queryset.filter(
+            Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
+        )
+    return queryset.filter(name__contains=text)
+
+
+def cadre_list(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
+    """The registry list: the user's cadres, searched, filtered and sorted, with their
+    current branch, in a fixed number of queries whatever the page size."""
+    queryset = cadres_visible_to(user=user).select_related("unit", "liaison")
+    status = filters.get("status") or CadreStatus.ON_REGISTER
+    if status != "all":
+        queryset = queryset.filter(status=status)
+    queryset = _search(queryset, filters.get("q") or "")
+    if filters.get("unit"):
+        queryset = queryset.filter(unit=filters["unit"])
+    if filters.get("branch"):
+        queryset = queryset.filter(
+            branch_roles__branch=filters["branch"], branch_roles__ended_on__isnull=True
+        )
+    for field in ("retirement_kind", "health", "living_situation", "hardship"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("age_band"):
+        queryset = queryset.filter(age_band_q(filters["age_band"], today=today))
+    if filters.get("party_member") == "yes":
+        queryset = queryset.filter(political_status=PoliticalStatus.CPC_MEMBER)
+    elif filters.get("party_member") == "no":
+        queryset = queryset.exclude(political_status=PoliticalStatus.CPC_MEMBER)
+    if filters.get("liaison"):
+        queryset = queryset.filter(liaison=filters["liaison"])
+    current_branch = BranchRole.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)
+    queryset = queryset.annotate(
+        branch_name=Subquery(current_branch.values("branch__name")[:1]),
+        branch_role=Subquery(current_branch.values("role")[:1]),
+    )
+    return queryset.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))

@@ -5,5 +5,6 @@ from . import views
 app_name = "cadres"
 
 urlpatterns = [
+    path("", views.registry, name="registry"),
     path("<int:pk>/", views.detail, name="detail"),
 ]
