@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -8,7 +9,11 @@ admin.site.site_title = "银龄"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="reminders:mine", permanent=False), name="home"),
+    path(
+        "",
+        login_required(RedirectView.as_view(pattern_name="reminders:mine", permanent=False)),
+        name="home",
+    ),
     path("accounts/", include("accounts.urls")),
     path("cadres/", include("cadres.urls")),
     path("reminders/", include("reminders.urls")),
