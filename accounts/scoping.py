@@ -173,3 +173,8 @@ def can_see_id_numbers(*, user: User) -> bool:
     """Full resident ID numbers are shown to administrators and bureau staff; everyone
     else sees them masked."""
     return user.is_superuser or user.role in UNRESTRICTED_ROLES
+
+
+def can_edit_registry(*, user: User) -> bool:
+    """Branch secretaries read; unit staff, bureau staff and administrators record."""
+    return user.is_superuser or user.role != User.Role.BRANCH_SECRETARY

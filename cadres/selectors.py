@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Unit, User
@@ -115,3 +115,48 @@ def cadre_list(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
         branch_role=Subquery(current_branch.values("role")[:1]),
     )
     return queryset.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+
+
+def staff_visible_to(*, user: User) -> QuerySet[User]:
+    """Staff who may be named as visitors: the user's units' staff (and the user)."""
+    staff = User.objects.filter(is_active=True).exclude(role=User.Role.BRANCH_SECRETARY)
+    return (
+        (scope_queryset(staff, user=user, unit_path="unit") | User.objects.filter(pk=user.pk))
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def cadre_picker(*, user: User, text: str, limit: int = 10) -> list[Cadre]:
+    """Search-as-you-type for the visit form: the user's cadres on the register."""
+    if not text.strip():
+        return []
+    queryset = cadres_visible_to(user=user).filter(status=CadreStatus.ON_REGISTER)
+    return list(_search(queryset, text).select_related("unit").order_by("name_pinyin")[:limit])
+
+
+def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
+    """Visits of the user's cadres, newest first, filtered; fixed query count per page."""
+    queryset = scope_queryset(Visit.objects.all(), user=user, unit_path="cadre__unit")
+    if filters.get("date_from"):
+        queryset = queryset.filter(
+            Q(visited_on__gte=filters["date_from"])
+            | Q(visited_on__isnull=True, due_on__gte=filters["date_from"])
+        )
+    if filters.get("date_to"):
+        queryset = queryset.filter(
+            Q(visited_on__lte=filters["date_to"])
+            | Q(visited_on__isnull=True, due_on__lte=filters["date_to"])
+        )
+    for field in ("occasion", "status"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("unit"):
+        queryset = queryset.filter(cadre__unit=filters["unit"])
+    if filters.get("visitor"):
+        queryset = queryset.filter(visitors=filters["visitor"])
+    return (
+        queryset.select_related("cadre", "cadre__unit", "occasion")
+        .prefetch_related("visitors")
+        .order_by(F("visited_on").desc(nulls_first=True), "-due_on", "-id")
+    )

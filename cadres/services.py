@@ -3,6 +3,8 @@ transaction, and leaves an entry in the record's history (django-simple-history)
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Cadre
+from .models import Cadre, CadreStatus, Visit, VisitOccasion
 from .pinyin import name_pinyin
 from .validators import normalize_resident_id
 
@@ -61,3 +63,49 @@ def cadre_update(*, cadre: Cadre, by: User | None = None, **fields: Any) -> Cadr
     for name, value in fields.items():
         setattr(cadre, name, value)
     return _save(cadre, by)
+
+
+@transaction.atomic
+def visit_record(*, by: User, cadre: Cadre, visitors: Iterable[User] = (), **fields: Any) -> Visit:
+    """Record a visit (done, or planned with a due date) with its visiting staff."""
+    visit = Visit(cadre=cadre, recorded_by=by, **fields)
+    visit.full_clean()
+    visit._history_user = by
+    visit.save()
+    visit.visitors.set(list(visitors) or [by])
+    return visit
+
+
+@transaction.atomic
+def cadre_mark_deceased(*, cadre: Cadre, died_on: datetime.date, by: User) -> Visit:
+    """Record a death: the cadre leaves every reminder, and a condolence visit to the
+    family is planned (五必访), due three days after the news."""
+    cadre_update(cadre=cadre, by=by, status=CadreStatus.DECEASED, died_on=died_on)
+    cadre.visits.filter(status=Visit.Status.PLANNED).exclude(occasion__code="condolence").update(
+        status=Visit.Status.CANCELLED
+    )
+    return visit_record(
+        by=by,
+        cadre=cadre,
+        occasion=VisitOccasion.objects.get(code="condolence"),
+        status=Visit.Status.PLANNED,
+        due_on=max(died_on, timezone.localdate()) + datetime.timedelta(days=3),
+        mode=Visit.Mode.HOME,
+        notes="慰问家属。",
+    )
+
+
+@transaction.atomic
+def cadre_transfer_out(
+    *, cadre: Cadre, transferred_on: datetime.date, transferred_to: str, by: User
+) -> Cadre:
+    """Transfer a cadre out of the register (reminders stop; the record stays)."""
+    cadre_update(
+        cadre=cadre,
+        by=by,
+        status=CadreStatus.TRANSFERRED,
+        transferred_on=transferred_on,
+        transferred_to=transferred_to,
+    )
+    cadre.visits.filter(status=Visit.Status.PLANNED).update(status=Visit.Status.CANCELLED)
+    return cadre

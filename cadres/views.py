@@ -1,12 +1,25 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.scoping import can_see_id_numbers
+from accounts.scoping import can_edit_registry, can_see_id_numbers
 
-from .forms import CadreFilterForm
-from .selectors import cadre_detail, cadre_list, registry_filter_choices
+from .forms import CadreFilterForm, DeathForm, TransferForm, VisitFilterForm, VisitForm
+from .models import CadreStatus
+from .selectors import (
+    cadre_detail,
+    cadre_list,
+    cadre_picker,
+    cadres_visible_to,
+    registry_filter_choices,
+    staff_visible_to,
+    visit_list,
+)
+from .services import cadre_mark_deceased, cadre_transfer_out, visit_record
 
 PAGE_SIZE = 50
 
@@ -51,6 +64,112 @@ def detail(request, pk: int):
             "cadre": cadre,
             "age": cadre.age_on(timezone.localdate()),
             "show_id_number": can_see_id_numbers(user=request.user),
+            "can_edit": can_edit_registry(user=request.user),
             "reminders": reminders,
         },
+    )
+
+
+def _require_editor(user) -> None:
+    if not can_edit_registry(user=user):
+        raise PermissionDenied
+
+
+@login_required
+def picker(request):
+    """htmx partial: the cadres matching what has been typed so far."""
+    found = cadre_picker(user=request.user, text=request.GET.get("q", ""))
+    return render(request, "cadres/_picker_results.html", {"found": found})
+
+
+@login_required
+def visits(request):
+    form = VisitFilterForm(
+        request.GET or None,
+        units=registry_filter_choices(user=request.user)["units"],
+        staff=staff_visible_to(user=request.user),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(visit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return render(
+        request, "cadres/visits.html", {"form": form, "page": page, "query": keep.urlencode()}
+    )
+
+
+@login_required
+def visit_new(request):
+    _require_editor(request.user)
+    cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
+    initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
+    preset = None
+    if request.GET.get("cadre"):
+        preset = get_object_or_404(cadres, pk=request.GET["cadre"])
+        initial["cadre"] = preset
+    form = VisitForm(
+        request.POST or None,
+        initial=initial,
+        cadres=cadres,
+        staff=staff_visible_to(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        visit = visit_record(by=request.user, **data)
+        messages.success(
+            request, _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name}
+        )
+        return redirect(visit.cadre.get_absolute_url())
+    chosen = form["cadre"].value()
+    if preset is None and chosen:
+        preset = cadres.filter(pk=chosen).first() if str(chosen).isdigit() else None
+    return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
+
+
+@login_required
+def mark_deceased(request, pk: int):
+    _require_editor(request.user)
+    cadre = get_object_or_404(
+        cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER), pk=pk
+    )
+    form = DeathForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre_mark_deceased(cadre=cadre, died_on=form.cleaned_data["died_on"], by=request.user)
+        except ValidationError as error:
+            form.add_error("died_on", error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("%(name)s is recorded as deceased; a condolence visit is planned.")
+                % {"name": cadre.name},
+            )
+            return redirect(cadre.get_absolute_url())
+    return render(
+        request, "cadres/status_form.html", {"cadre": cadre, "form": form, "action": "deceased"}
+    )
+
+
+@login_required
+def transfer_out(request, pk: int):
+    _require_editor(request.user)
+    cadre = get_object_or_404(
+        cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER), pk=pk
+    )
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre_transfer_out(cadre=cadre, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, _("%(name)s has been transferred out.") % {"name": cadre.name}
+            )
+            return redirect(cadre.get_absolute_url())
+    return render(
+        request, "cadres/status_form.html", {"cadre": cadre, "form": form, "action": "transfer"}
     )
