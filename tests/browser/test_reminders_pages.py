@@ -6,7 +6,12 @@ from django.utils import timezone
 from reminders.models import ReminderKind, ReminderRule
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: rows seeded by data migrations (occasions, holidays, rules) are
+# restored after each transactional test flushes the database.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 PASSWORD = "pw-for-tests-1"
 
 
@@ -66,3 +71,28 @@ def test_phone_width_shows_the_menu_button(live_server, browser, staff):
     page.click("button.navbar-toggler")
     page.wait_for_selector("text=发送记录")
     context.close()
+
+
+def test_find_by_pinyin_initials_and_record_a_visit(live_server, page, shot, staff):
+    user, cadre = staff
+    sign_in(page, live_server.url, "liaison")
+    page.wait_for_selector("text=我的提醒")
+    page.click("a.nav-link:has-text('台账')")
+    page.fill("input[name=q]", "zs")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("table >> text=张三")
+    shot("registry-search-zs")
+    page.goto(f"{live_server.url}/cadres/visits/new/")
+    page.fill("#cadre-search", "zs")
+    page.wait_for_selector("[data-cadre-id]")
+    page.click("[data-cadre-id]")
+    assert "张三" in page.inner_text("[data-picker-chosen]")
+    page.select_option("select[name=occasion]", label="日常走访")
+    page.select_option("select[name=mode]", value="home")
+    page.fill("textarea[name=notes]", "身体硬朗，精神很好。")
+    shot("visit-form")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=已登记对 张三 的走访")
+    assert "日常走访" in page.content()
+    shot("cadre-page-after-visit")
+    assert cadre.visits.filter(notes="身体硬朗，精神很好。").exists()
