@@ -11,9 +11,10 @@ admin.site.index_title = "管理后台"
 urlpatterns = [
     path(
         "",
-        login_required(RedirectView.as_view(pattern_name="reminders:mine", permanent=False)),
+        login_required(RedirectView.as_view(pattern_name="reports:dashboard", permanent=False)),
         name="home",
     ),
+    path("dashboard/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("cadres/", include("cadres.urls")),
     path("reminders/", include("reminders.urls")),

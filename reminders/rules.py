@@ -314,7 +314,7 @@ def holiday_visit_items(cadres: list[CadreRow], day) -> list[DueItem]:
     return items
 
 
-def _last_visits() -> dict[int, datetime.date]:
+def last_visit_dates() -> dict[int, datetime.date]:
     rows = (
         Visit.objects.filter(status=Visit.Status.DONE, cadre__status=CadreStatus.ON_REGISTER)
         .values("cadre_id")
@@ -544,7 +544,7 @@ def due_items_by_recipient(
     if ReminderKind.HOLIDAY_VISIT in rules:
         items += holiday_visit_items(cadres, day)
     if ReminderKind.OVERDUE_VISIT in rules or ReminderKind.HOSPITAL_VISIT in rules:
-        last_visits = _last_visits()
+        last_visits = last_visit_dates()
     if ReminderKind.OVERDUE_VISIT in rules:
         items += overdue_visit_items(cadres, day, rules[ReminderKind.OVERDUE_VISIT], last_visits)
     if ReminderKind.HOSPITAL_VISIT in rules:

@@ -11,7 +11,7 @@ from tests.factories import CadreFactory, DigestFactory, UnitFactory, UserFactor
 
 pytestmark = pytest.mark.django_db
 
-STAFF_NAMESPACES = {"accounts", "cadres", "reminders"}
+STAFF_NAMESPACES = {"accounts", "cadres", "reminders", "reports"}
 PUBLIC = {"accounts:login", "accounts:logout"}
 # Pages that record something: branch secretaries read only (403).
 EDITING = {"cadres:deceased", "cadres:transfer", "cadres:visit_new"}
@@ -28,6 +28,7 @@ PAGES = {
     "cadres:visits": None,
     "cadres:visit_new": None,
     "reminders:mine": None,
+    "reports:dashboard": None,
     "reminders:log": None,
     "reminders:resend": "failed_digest",
 }

@@ -38,7 +38,10 @@ def sign_in(page, base_url, username, password=PASSWORD):
 def test_sign_in_see_my_reminders_and_open_the_cadre(live_server, page, shot, staff):
     user, cadre = staff
     sign_in(page, live_server.url, "liaison")
-    page.wait_for_selector("text=我的提醒")
+    page.wait_for_selector("h1:has-text('工作台')")
+    shot("dashboard")
+    page.click("a.nav-link:has-text('我的提醒')")
+    page.wait_for_selector("h1:has-text('我的提醒')")
     assert "张三" in page.content() and "80岁生日" in page.content()
     shot("reminders-mine")
     page.click("text=张三")
@@ -74,7 +77,7 @@ def test_phone_width_shows_the_menu_button(live_server, browser, staff):
 
 
 def test_find_by_pinyin_initials_and_record_a_visit(live_server, page, shot, staff):
-    user, cadre = staff
+    _user, cadre = staff
     sign_in(page, live_server.url, "liaison")
     page.wait_for_selector("text=我的提醒")
     page.click("a.nav-link:has-text('台账')")
@@ -95,4 +98,7 @@ def test_find_by_pinyin_initials_and_record_a_visit(live_server, page, shot, sta
     page.wait_for_selector("text=已登记对 张三 的走访")
     assert "日常走访" in page.content()
     shot("cadre-page-after-visit")
+    page.click("a.nav-link:has-text('工作台')")
+    page.wait_for_selector("h1:has-text('工作台')")
+    assert "日常走访：1" in page.content()  # the visit is in this month's bar
     assert cadre.visits.filter(notes="身体硬朗，精神很好。").exists()

@@ -1,0 +1,189 @@
+"""The dashboard's figures and lists, for the user's scope, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from accounts.models import Unit, User
+from accounts.scoping import visible_unit_ids
+from cadres.age_bands import AgeBand, age_band_q
+from cadres.models import (
+    Cadre,
+    CadreStatus,
+    Hardship,
+    Health,
+    LivingSituation,
+    PoliticalStatus,
+    RetirementKind,
+    Visit,
+    VisitOccasion,
+)
+from reminders.models import Holiday, ReminderKind, ReminderRule
+from reminders.rules import (
+    active_cadres,
+    birthday_items,
+    care_need_items,
+    holiday_occurrence,
+    hospital_visit_items,
+    in_holiday_audience,
+    last_visit_dates,
+    overdue_visit_items,
+)
+
+from .charts import bar_chart, horizontal_bars
+
+
+def _scope(user: User, path: str = "unit") -> Q:
+    units = visible_unit_ids(user=user)
+    return Q() if units is None else Q(**{f"{path}__in": units})
+
+
+def headline_figures(*, user: User, today: datetime.date) -> dict:
+    """On the register, 离休/退休, age bands, Party members, alone, hardship, hospital."""
+    active = Q(status=CadreStatus.ON_REGISTER)
+    counts = {
+        "on_register": Count("id", filter=active),
+        "lixiu": Count("id", filter=active & Q(retirement_kind=RetirementKind.LIXIU)),
+        "tuixiu": Count("id", filter=active & Q(retirement_kind=RetirementKind.TUIXIU)),
+        "party": Count("id", filter=active & Q(political_status=PoliticalStatus.CPC_MEMBER)),
+        "alone": Count("id", filter=active & Q(living_situation=LivingSituation.ALONE)),
+        "hardship": Count("id", filter=active & ~Q(hardship=Hardship.NONE)),
+        "hospital": Count("id", filter=active & Q(health=Health.IN_HOSPITAL)),
+    }
+    for band in AgeBand:
+        counts[f"band_{band.name}"] = Count("id", filter=active & age_band_q(band, today=today))
+    return Cadre.objects.filter(_scope(user)).aggregate(**counts)
+
+
+def age_band_chart(figures: dict) -> dict:
+    labels = [str(band.label) for band in AgeBand]
+    values = [figures[f"band_{band.name}"] for band in AgeBand]
+    return bar_chart(labels, [("", values)], width=340, height=200)
+
+
+def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
+    """Visits done in each of the last 12 months, stacked by occasion."""
+    # The current month and the eleven before it.
+    first = datetime.date(today.year - 1, today.month % 12 + 1, 1)
+    if today.month == 12:
+        first = datetime.date(today.year, 1, 1)
+    months = []
+    current = first
+    while current <= today:
+        months.append(current)
+        current = datetime.date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    rows = (
+        Visit.objects.filter(_scope(user, "cadre__unit"))
+        .filter(status=Visit.Status.DONE, visited_on__gte=first, visited_on__lte=today)
+        .annotate(month=TruncMonth("visited_on"))
+        .values("month", "occasion_id")
+        .annotate(total=Count("id"))
+    )
+    by_occasion: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        by_occasion[row["occasion_id"]][month] = row["total"]
+    names = dict(VisitOccasion.objects.filter(pk__in=by_occasion).values_list("pk", "name"))
+    series = [
+        (names[pk], [values.get(month, 0) for month in months])
+        for pk, values in sorted(by_occasion.items(), key=lambda item: -sum(item[1].values()))
+    ]
+    labels = [f"{month.month}月" for month in months]
+    return bar_chart(labels, series or [("", [0] * len(months))])
+
+
+def coverage_by_unit_chart(*, user: User, today: datetime.date) -> dict:
+    """Share of each top-level unit's cadres visited at least once in the last 12 months."""
+    year_ago = today - datetime.timedelta(days=365)
+    active = Cadre.objects.filter(_scope(user), status=CadreStatus.ON_REGISTER)
+    totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    visited = dict(
+        active.filter(visits__status=Visit.Status.DONE, visits__visited_on__gte=year_ago)
+        .values("unit_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("unit_id", "n")
+    )
+    units = {u.pk: u for u in Unit.objects.only("id", "name", "parent_id")}
+
+    # Roll sub-units up into the unit below the top of the tree (the employer).
+    def head(unit_id):
+        unit = units[unit_id]
+        while unit.parent_id and units[unit.parent_id].parent_id:
+            unit = units[unit.parent_id]
+        return unit
+
+    rolled: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, count in totals.items():
+        rolled[head(unit_id).pk][0] += count
+        rolled[head(unit_id).pk][1] += visited.get(unit_id, 0)
+    rows = sorted(
+        (
+            (units[pk].name, seen / total * 100, f"{seen}/{total}")
+            for pk, (total, seen) in rolled.items()
+            if total
+        ),
+        key=lambda row: row[1],
+    )
+    return horizontal_bars(rows[:20])
+
+
+def dashboard_lists(*, user: User, today: datetime.date) -> dict:
+    """Birthdays in the next 14 days, the next holiday and who is still to be visited,
+    overdue visits, and care needs past due — from the reminder rules, in scope."""
+    units = visible_unit_ids(user=user)
+    cadre_filter = None if units is None else Q(unit__in=units)
+    cadres = active_cadres(cadre_filter)
+    birthdays = sorted(
+        birthday_items(cadres, today, 14), key=lambda item: (item.occurrence, item.details["name"])
+    )
+    rules = {rule.kind: rule for rule in ReminderRule.objects.all()}
+    last_visits = last_visit_dates()
+    overdue = hospital_visit_items(cadres, today, rules[ReminderKind.HOSPITAL_VISIT], last_visits)
+    overdue += overdue_visit_items(cadres, today, rules[ReminderKind.OVERDUE_VISIT], last_visits)
+    need_filter = None if units is None else Q(cadre__unit__in=units)
+    holiday = _next_holiday(cadres, today)
+    return {
+        "birthdays": birthdays,
+        "overdue": overdue[:30],
+        "overdue_count": len(overdue),
+        "needs": care_need_items(today, need_filter)[:30],
+        "holiday": holiday,
+    }
+
+
+def _next_holiday(cadres, today):
+    best = None
+    for holiday in Holiday.objects.filter(is_active=True).select_related("occasion"):
+        occurrence = holiday_occurrence(holiday, today)
+        if occurrence and (best is None or occurrence < best[1]):
+            best = (holiday, occurrence)
+    if best is None:
+        return None
+    holiday, occurrence = best
+    window_start = occurrence - datetime.timedelta(days=holiday.visit_window_days)
+    visited = set(
+        Visit.objects.filter(
+            occasion_id=holiday.occasion_id,
+            status=Visit.Status.DONE,
+            visited_on__gte=window_start,
+            visited_on__lte=occurrence,
+        ).values_list("cadre_id", flat=True)
+    )
+    audience = [c for c in cadres if in_holiday_audience(holiday, c, occurrence)]
+    remaining = sum(1 for c in audience if c.id not in visited)
+    return {
+        "holiday": holiday,
+        "date": occurrence,
+        "days": (occurrence - today).days,
+        "audience": len(audience),
+        "remaining": remaining,
+        "done_percent": round((len(audience) - remaining) / len(audience) * 100)
+        if audience
+        else 100,
+    }
