@@ -142,10 +142,17 @@ def dashboard_lists(*, user: User, today: datetime.date) -> dict:
     birthdays = sorted(
         birthday_items(cadres, today, 14), key=lambda item: (item.occurrence, item.details["name"])
     )
-    rules = {rule.kind: rule for rule in ReminderRule.objects.all()}
+    rules = {rule.kind: rule for rule in ReminderRule.objects.filter(is_active=True)}
     last_visits = last_visit_dates()
-    overdue = hospital_visit_items(cadres, today, rules[ReminderKind.HOSPITAL_VISIT], last_visits)
-    overdue += overdue_visit_items(cadres, today, rules[ReminderKind.OVERDUE_VISIT], last_visits)
+    overdue = []
+    if ReminderKind.HOSPITAL_VISIT in rules:
+        overdue += hospital_visit_items(
+            cadres, today, rules[ReminderKind.HOSPITAL_VISIT], last_visits
+        )
+    if ReminderKind.OVERDUE_VISIT in rules:
+        overdue += overdue_visit_items(
+            cadres, today, rules[ReminderKind.OVERDUE_VISIT], last_visits
+        )
     need_filter = None if units is None else Q(cadre__unit__in=units)
     holiday = _next_holiday(cadres, today)
     return {

@@ -4,6 +4,7 @@ Under CI=true a missing browser fails the run; elsewhere these tests are skipped
 the reason (install it with `apt-get install -y chromium fonts-wqy-microhei`).
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -38,6 +39,19 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(transactional_db):
+    """A transactional test's flush also removes the rows that data migrations seed
+    (visit occasions, holidays, reminder rules, the daily schedule): seed them again."""
+    from django.apps import apps
+
+    for module in (
+        "cadres.migrations.0002_seed_visit_occasions",
+        "reminders.migrations.0002_seed_holidays_rules_schedule",
+    ):
+        importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture
