@@ -7,6 +7,7 @@ from accounts.models import Unit, User
 from .age_bands import AgeBand
 from .models import (
     CadreStatus,
+    CareNeed,
     Hardship,
     Health,
     LivingSituation,
@@ -165,3 +166,38 @@ class VisitFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["visitor"].queryset = staff
+
+
+class CareNeedForm(forms.ModelForm):
+    class Meta:
+        model = CareNeed
+        fields = ["cadre", "raised_on", "channel", "category", "description", "due_on", "assignee"]
+        widgets = {
+            "cadre": forms.HiddenInput,
+            "raised_on": DateInput,
+            "due_on": DateInput,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, cadres, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self.fields["cadre"].error_messages["invalid_choice"] = _(
+            "Choose a cadre of your own units with the search box."
+        )
+        self.fields["assignee"].queryset = staff
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=User.objects.none())
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("resolution and reply"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    resolved_on = forms.DateField(label=_("resolved on"), widget=DateInput)

@@ -160,3 +160,20 @@ def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
         .prefetch_related("visitors")
         .order_by(F("visited_on").desc(nulls_first=True), "-due_on", "-id")
     )
+
+
+def care_need_list(*, user: User, status: str, overdue: bool, today) -> QuerySet[CareNeed]:
+    """Needs of the user's cadres: open ones first, by due date."""
+    queryset = scope_queryset(CareNeed.objects.all(), user=user, unit_path="cadre__unit")
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.exclude(status=CareNeed.Status.RESOLVED).filter(due_on__lt=today)
+    return queryset.select_related("cadre", "cadre__unit", "assignee").order_by(
+        F("resolved_on").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "-id"
+    )
+
+
+def care_need_for(*, user: User, pk: int) -> CareNeed:
+    queryset = scope_queryset(CareNeed.objects.all(), user=user, unit_path="cadre__unit")
+    return get_object_or_404(queryset.select_related("cadre"), pk=pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Cadre, CadreStatus, Visit, VisitOccasion
+from .models import Cadre, CadreStatus, CareNeed, Visit, VisitOccasion
 from .pinyin import name_pinyin
 from .validators import normalize_resident_id
 
@@ -109,3 +109,39 @@ def cadre_transfer_out(
     )
     cadre.visits.filter(status=Visit.Status.PLANNED).update(status=Visit.Status.CANCELLED)
     return cadre
+
+
+@transaction.atomic
+def care_need_raise(*, by: User, cadre: Cadre, **fields: Any) -> CareNeed:
+    """Record a request or need (来信来访); every one gets an answer (有访必复)."""
+    need = CareNeed(cadre=cadre, **fields)
+    if need.assignee_id and need.status == CareNeed.Status.OPEN:
+        need.status = CareNeed.Status.IN_PROGRESS
+    need.full_clean()
+    need._history_user = by
+    need.save()
+    return need
+
+
+@transaction.atomic
+def care_need_assign(*, need: CareNeed, assignee: User, by: User) -> CareNeed:
+    need.assignee = assignee
+    need.status = CareNeed.Status.IN_PROGRESS
+    need.full_clean()
+    need._history_user = by
+    need.save()
+    return need
+
+
+@transaction.atomic
+def care_need_resolve(
+    *, need: CareNeed, resolution: str, resolved_on: datetime.date, by: User
+) -> CareNeed:
+    """Close a need with the reply given to the cadre."""
+    need.status = CareNeed.Status.RESOLVED
+    need.resolution = resolution
+    need.resolved_on = resolved_on
+    need.full_clean()
+    need._history_user = by
+    need.save()
+    return need

@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.transfer_out, name="transfer"),
     path("visits/", views.visits, name="visits"),
     path("visits/new/", views.visit_new, name="visit_new"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/new/", views.need_new, name="need_new"),
+    path("needs/<int:pk>/assign/", views.need_assign, name="need_assign"),
+    path("needs/<int:pk>/resolve/", views.need_resolve, name="need_resolve"),
 ]

@@ -8,18 +8,36 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import can_edit_registry, can_see_id_numbers
 
-from .forms import CadreFilterForm, DeathForm, TransferForm, VisitFilterForm, VisitForm
-from .models import CadreStatus
+from .forms import (
+    AssignForm,
+    CadreFilterForm,
+    CareNeedForm,
+    DeathForm,
+    ResolveForm,
+    TransferForm,
+    VisitFilterForm,
+    VisitForm,
+)
+from .models import CadreStatus, CareNeed
 from .selectors import (
     cadre_detail,
     cadre_list,
     cadre_picker,
     cadres_visible_to,
+    care_need_for,
+    care_need_list,
     registry_filter_choices,
     staff_visible_to,
     visit_list,
 )
-from .services import cadre_mark_deceased, cadre_transfer_out, visit_record
+from .services import (
+    cadre_mark_deceased,
+    cadre_transfer_out,
+    care_need_assign,
+    care_need_raise,
+    care_need_resolve,
+    visit_record,
+)
 
 PAGE_SIZE = 50
 
@@ -172,4 +190,89 @@ def transfer_out(request, pk: int):
             return redirect(cadre.get_absolute_url())
     return render(
         request, "cadres/status_form.html", {"cadre": cadre, "form": form, "action": "transfer"}
+    )
+
+
+@login_required
+def needs(request):
+    status = request.GET.get("status", "")
+    if status not in CareNeed.Status.values:
+        status = ""
+    overdue = request.GET.get("overdue") == "1"
+    queryset = care_need_list(
+        user=request.user, status=status, overdue=overdue, today=timezone.localdate()
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cadres/needs.html",
+        {
+            "page": page,
+            "status": status,
+            "overdue": overdue,
+            "statuses": CareNeed.Status.choices,
+            "today": timezone.localdate(),
+            "can_edit": can_edit_registry(user=request.user),
+        },
+    )
+
+
+@login_required
+def need_new(request):
+    _require_editor(request.user)
+    cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
+    preset = None
+    initial = {"raised_on": timezone.localdate()}
+    if request.GET.get("cadre"):
+        preset = get_object_or_404(cadres, pk=request.GET["cadre"])
+        initial["cadre"] = preset
+    form = CareNeedForm(
+        request.POST or None,
+        initial=initial,
+        cadres=cadres,
+        staff=staff_visible_to(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        need = care_need_raise(by=request.user, **form.cleaned_data)
+        messages.success(request, _("The need has been recorded."))
+        return redirect(need.cadre.get_absolute_url())
+    chosen = form["cadre"].value()
+    if preset is None and chosen and str(chosen).isdigit():
+        preset = cadres.filter(pk=chosen).first()
+    return render(request, "cadres/need_form.html", {"form": form, "preset": preset})
+
+
+@login_required
+def need_assign(request, pk: int):
+    _require_editor(request.user)
+    need = care_need_for(user=request.user, pk=pk)
+    form = AssignForm(request.POST or None, staff=staff_visible_to(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        care_need_assign(need=need, assignee=form.cleaned_data["assignee"], by=request.user)
+        messages.success(request, _("The need has been assigned."))
+        return redirect("cadres:needs")
+    return render(
+        request, "cadres/need_action.html", {"need": need, "form": form, "action": "assign"}
+    )
+
+
+@login_required
+def need_resolve(request, pk: int):
+    _require_editor(request.user)
+    need = care_need_for(user=request.user, pk=pk)
+    if need.status == CareNeed.Status.RESOLVED:
+        messages.error(request, _("This need is already resolved."))
+        return redirect("cadres:needs")
+    form = ResolveForm(request.POST or None, initial={"resolved_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            care_need_resolve(need=need, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The need is resolved and the reply recorded."))
+            return redirect("cadres:needs")
+    return render(
+        request, "cadres/need_action.html", {"need": need, "form": form, "action": "resolve"}
     )

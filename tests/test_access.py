@@ -7,14 +7,27 @@ from django.urls import get_resolver, reverse
 
 from accounts.models import User
 from reminders.models import Digest
-from tests.factories import CadreFactory, DigestFactory, UnitFactory, UserFactory
+from tests.factories import (
+    CadreFactory,
+    CareNeedFactory,
+    DigestFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 STAFF_NAMESPACES = {"accounts", "cadres", "reminders", "reports"}
 PUBLIC = {"accounts:login", "accounts:logout"}
 # Pages that record something: branch secretaries read only (403).
-EDITING = {"cadres:deceased", "cadres:transfer", "cadres:visit_new"}
+EDITING = {
+    "cadres:deceased",
+    "cadres:transfer",
+    "cadres:visit_new",
+    "cadres:need_new",
+    "cadres:need_assign",
+    "cadres:need_resolve",
+}
 # URL name → the kind of record its <pk> is (None: no argument).
 PAGES = {
     "home": None,
@@ -27,6 +40,10 @@ PAGES = {
     "cadres:transfer": "cadre",
     "cadres:visits": None,
     "cadres:visit_new": None,
+    "cadres:needs": None,
+    "cadres:need_new": None,
+    "cadres:need_assign": "need",
+    "cadres:need_resolve": "need",
     "reminders:mine": None,
     "reports:dashboard": None,
     "reminders:log": None,
@@ -67,6 +84,7 @@ def world(db):
         colleague = UserFactory(unit=unit)
         records[side] = {
             "cadre": CadreFactory(unit=unit),
+            "need": CareNeedFactory(cadre=CadreFactory(unit=unit)),
             "failed_digest": DigestFactory(recipient=colleague, status=Digest.Status.FAILED),
         }
     return users, records
