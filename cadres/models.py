@@ -558,7 +558,7 @@ class CareNeed(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(pgettext_lazy("need", "due date"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
