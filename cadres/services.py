@@ -145,3 +145,11 @@ def care_need_resolve(
     need._history_user = by
     need.save()
     return need
+
+
+@transaction.atomic
+def visits_record_group(*, by: User, cadres: Iterable[Cadre], **fields: Any) -> list[Visit]:
+    """One group event (a festival gathering, a group call) recorded as a visit to each
+    cadre who took part; all or nothing."""
+    fields.setdefault("mode", Visit.Mode.GROUP)
+    return [visit_record(by=by, cadre=cadre, **fields) for cadre in cadres]

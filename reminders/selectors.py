@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.scoping import scope_queryset
+from accounts.models import Unit, User
+from accounts.scoping import scope_queryset, visible_unit_ids
+from cadres.models import Visit
 
 from .models import Digest, ReminderItem, ReminderKind
+from .rules import active_cadres, due_items_by_recipient, holiday_occurrence, in_holiday_audience
 
 KIND_ORDER = [
     ReminderKind.HOSPITAL_VISIT,
@@ -107,8 +109,6 @@ def digest_sections(*, digest: Digest) -> list[dict]:
 def upcoming_sections(*, user: User, today: datetime.date) -> list[dict]:
     """What is due for the user today and in the coming days, worked out live from the
     registry (so it includes what the morning digest could not yet know)."""
-    from .rules import due_items_by_recipient
-
     plan = due_items_by_recipient(today, only_for=user)
     return _sections(
         [
@@ -135,3 +135,60 @@ def items_for_cadre(*, cadre_id: int) -> QuerySet[ReminderItem]:
         .select_related("recipient", "digest")
         .order_by("-occurrence", "kind")
     )
+
+
+def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
+    """For a holiday (春节…): the cadres of its audience in the user's units, who has
+    been visited for it, and progress per unit and per liaison."""
+    occurrence = holiday_occurrence(holiday, today - datetime.timedelta(days=15))
+    units = visible_unit_ids(user=user)
+    cadres = active_cadres(None if units is None else Q(unit__in=units))
+    audience = [c for c in cadres if occurrence and in_holiday_audience(holiday, c, occurrence)]
+    window_start = (occurrence or today) - datetime.timedelta(days=holiday.visit_window_days)
+    visited = set(
+        Visit.objects.filter(
+            occasion_id=holiday.occasion_id,
+            status=Visit.Status.DONE,
+            visited_on__gte=window_start,
+            visited_on__lte=(occurrence or today) + datetime.timedelta(days=15),
+        ).values_list("cadre_id", flat=True)
+    )
+    unit_names = dict(Unit.objects.values_list("id", "name"))
+    staff_names = {
+        u.pk: u.display_name for u in User.objects.filter(pk__in={c.liaison_id for c in audience})
+    }
+
+    def progress(key, names):
+        groups: dict = {}
+        for cadre in audience:
+            row = groups.setdefault(key(cadre), [0, 0])
+            row[0] += 1
+            row[1] += cadre.id in visited
+        rows = [
+            {
+                "name": names.get(k, "—"),
+                "total": total,
+                "visited": seen,
+                "percent": round(seen / total * 100),
+            }
+            for k, (total, seen) in groups.items()
+        ]
+        return sorted(rows, key=lambda row: (row["percent"], row["name"]))
+
+    remaining = sorted(
+        (c for c in audience if c.id not in visited),
+        key=lambda c: (unit_names.get(c.unit_id, ""), c.name),
+    )
+    done = len(audience) - len(remaining)
+    return {
+        "holiday": holiday,
+        "occurrence": occurrence,
+        "audience": len(audience),
+        "visited": done,
+        "percent": round(done / len(audience) * 100) if audience else 100,
+        "by_unit": progress(lambda c: c.unit_id, unit_names),
+        "by_liaison": progress(lambda c: c.liaison_id, staff_names),
+        "remaining": [
+            {"id": c.id, "name": c.name, "unit": unit_names.get(c.unit_id, "")} for c in remaining
+        ],
+    }

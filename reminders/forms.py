@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cadres.forms import DateInput
+from cadres.models import Cadre, Visit
+
+
+class GroupVisitForm(forms.Form):
+    """One group event ticking off several cadres of a holiday campaign."""
+
+    cadres = forms.ModelMultipleChoiceField(
+        label=_("cadres"), queryset=Cadre.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    visited_on = forms.DateField(label=_("date visited"), widget=DateInput)
+    mode = forms.ChoiceField(label=_("mode"), choices=Visit.Mode.choices, initial=Visit.Mode.GROUP)
+    leaders = forms.CharField(label=_("leaders taking part"), max_length=200, required=False)
+    condolence_money = forms.DecimalField(
+        label=_("condolence money (yuan)"), min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    gifts = forms.CharField(label=_("gifts"), max_length=200, required=False)
+
+    def __init__(self, *args, cadres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadres"].queryset = cadres
