@@ -74,7 +74,8 @@ def campaign(request, pk: int | None = None):
         return redirect("reports:dashboard")
     if pk is None:
         upcoming = [(holiday_occurrence(h, today), h) for h in holidays]
-        holiday = min((pair for pair in upcoming if pair[0]), key=lambda pair: pair[0])[1]
+        dated = [pair for pair in upcoming if pair[0]]
+        holiday = min(dated, key=lambda pair: pair[0])[1] if dated else holidays[0]
     else:
         holiday = get_object_or_404(Holiday, pk=pk, is_active=True)
     data = holiday_campaign(user=request.user, holiday=holiday, today=today)
