@@ -123,6 +123,8 @@ def visit_new(request):
     _require_editor(request.user)
     cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
     initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
+    if request.GET.get("occasion", "").isdigit():
+        initial["occasion"] = int(request.GET["occasion"])  # e.g. from a holiday campaign
     preset = None
     if request.GET.get("cadre"):
         preset = get_object_or_404(cadres, pk=request.GET["cadre"])

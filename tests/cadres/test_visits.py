@@ -129,3 +129,11 @@ def test_visit_list_filters_and_scope(client, staff, unit_a, unit_b):
     client.force_login(staff)
     response = client.get(reverse("cadres:visits"), {"date_from": "2026-01-01"})
     assert list(response.context["page"]) == [mine]
+
+
+def test_the_form_can_start_from_a_holiday_occasion(client, staff, unit_a):
+    cadre = CadreFactory(unit=unit_a)
+    occasion = VisitOccasion.objects.get(code="spring_festival")
+    client.force_login(staff)
+    response = client.get(reverse("cadres:visit_new"), {"cadre": cadre.pk, "occasion": occasion.pk})
+    assert response.context["form"]["occasion"].value() == occasion.pk
