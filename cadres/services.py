@@ -117,6 +117,10 @@ def care_need_raise(*, by: User, cadre: Cadre, **fields: Any) -> CareNeed:
     need = CareNeed(cadre=cadre, **fields)
     if need.assignee_id and need.status == CareNeed.Status.OPEN:
         need.status = CareNeed.Status.IN_PROGRESS
+    return _save_need(need, by)
+
+
+def _save_need(need: CareNeed, by: User) -> CareNeed:
     need.full_clean()
     need._history_user = by
     need.save()
@@ -127,10 +131,7 @@ def care_need_raise(*, by: User, cadre: Cadre, **fields: Any) -> CareNeed:
 def care_need_assign(*, need: CareNeed, assignee: User, by: User) -> CareNeed:
     need.assignee = assignee
     need.status = CareNeed.Status.IN_PROGRESS
-    need.full_clean()
-    need._history_user = by
-    need.save()
-    return need
+    return _save_need(need, by)
 
 
 @transaction.atomic
@@ -141,10 +142,7 @@ def care_need_resolve(
     need.status = CareNeed.Status.RESOLVED
     need.resolution = resolution
     need.resolved_on = resolved_on
-    need.full_clean()
-    need._history_user = by
-    need.save()
-    return need
+    return _save_need(need, by)
 
 
 @transaction.atomic

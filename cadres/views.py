@@ -93,6 +93,22 @@ def _require_editor(user) -> None:
         raise PermissionDenied
 
 
+def _preset_cadre(request, cadres, initial: dict):
+    """The cadre a form starts with (``?cadre=`` from the cadre page): one of the user's,
+    or 404."""
+    if not request.GET.get("cadre"):
+        return None
+    preset = get_object_or_404(cadres, pk=request.GET["cadre"])
+    initial["cadre"] = preset
+    return preset
+
+
+def _chosen_cadre(form, cadres):
+    """The cadre picked in a form that is shown again (so the picker shows the name)."""
+    chosen = form["cadre"].value()
+    return cadres.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+
+
 @login_required
 def picker(request):
     """htmx partial: the cadres matching what has been typed so far."""
@@ -125,10 +141,7 @@ def visit_new(request):
     initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
     if request.GET.get("occasion", "").isdigit():
         initial["occasion"] = int(request.GET["occasion"])  # e.g. from a holiday campaign
-    preset = None
-    if request.GET.get("cadre"):
-        preset = get_object_or_404(cadres, pk=request.GET["cadre"])
-        initial["cadre"] = preset
+    preset = _preset_cadre(request, cadres, initial)
     form = VisitForm(
         request.POST or None,
         initial=initial,
@@ -142,9 +155,7 @@ def visit_new(request):
             request, _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name}
         )
         return redirect(visit.cadre.get_absolute_url())
-    chosen = form["cadre"].value()
-    if preset is None and chosen:
-        preset = cadres.filter(pk=chosen).first() if str(chosen).isdigit() else None
+    preset = preset or _chosen_cadre(form, cadres)
     return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
 
 
@@ -223,11 +234,8 @@ def needs(request):
 def need_new(request):
     _require_editor(request.user)
     cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
-    preset = None
     initial = {"raised_on": timezone.localdate()}
-    if request.GET.get("cadre"):
-        preset = get_object_or_404(cadres, pk=request.GET["cadre"])
-        initial["cadre"] = preset
+    preset = _preset_cadre(request, cadres, initial)
     form = CareNeedForm(
         request.POST or None,
         initial=initial,
@@ -238,9 +246,7 @@ def need_new(request):
         need = care_need_raise(by=request.user, **form.cleaned_data)
         messages.success(request, _("The need has been recorded."))
         return redirect(need.cadre.get_absolute_url())
-    chosen = form["cadre"].value()
-    if preset is None and chosen and str(chosen).isdigit():
-        preset = cadres.filter(pk=chosen).first()
+    preset = preset or _chosen_cadre(form, cadres)
     return render(request, "cadres/need_form.html", {"form": form, "preset": preset})
 
 

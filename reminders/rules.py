@@ -281,6 +281,23 @@ def in_holiday_audience(holiday: Holiday, cadre: CadreRow, occurrence) -> bool:
     return False
 
 
+# Visits in the festival days just after the holiday (春节 until 元宵) still count for it.
+HOLIDAY_LATE_DAYS = 15
+
+
+def holiday_visited_cadre_ids(holiday: Holiday, occurrence: datetime.date) -> set[int]:
+    """Cadres visited for this occurrence of the holiday: a done visit with the
+    holiday's own occasion, from ``visit_window_days`` before until shortly after."""
+    return set(
+        Visit.objects.filter(
+            occasion_id=holiday.occasion_id,
+            status=Visit.Status.DONE,
+            visited_on__gte=occurrence - datetime.timedelta(days=holiday.visit_window_days),
+            visited_on__lte=occurrence + datetime.timedelta(days=HOLIDAY_LATE_DAYS),
+        ).values_list("cadre_id", flat=True)
+    )
+
+
 def holiday_visit_items(cadres: list[CadreRow], day) -> list[DueItem]:
     """Before each active holiday (within its lead days): the cadres of its audience not
     yet visited for it."""
@@ -289,15 +306,7 @@ def holiday_visit_items(cadres: list[CadreRow], day) -> list[DueItem]:
         occurrence = holiday_occurrence(holiday, day)
         if occurrence is None or (occurrence - day).days > holiday.lead_days:
             continue
-        window_start = occurrence - datetime.timedelta(days=holiday.visit_window_days)
-        visited = set(
-            Visit.objects.filter(
-                occasion_id=holiday.occasion_id,
-                status=Visit.Status.DONE,
-                visited_on__gte=window_start,
-                visited_on__lte=occurrence,
-            ).values_list("cadre_id", flat=True)
-        )
+        visited = holiday_visited_cadre_ids(holiday, occurrence)
         for cadre in cadres:
             if cadre.id in visited or not in_holiday_audience(holiday, cadre, occurrence):
                 continue

@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 from accounts.scoping import scope_queryset, visible_unit_ids
-from cadres.models import Visit
 
 from .models import Digest, ReminderItem, ReminderKind
-from .rules import active_cadres, due_items_by_recipient, holiday_occurrence, in_holiday_audience
+from .rules import (
+    active_cadres,
+    due_items_by_recipient,
+    holiday_occurrence,
+    holiday_visited_cadre_ids,
+    in_holiday_audience,
+)
 
 KIND_ORDER = [
     ReminderKind.HOSPITAL_VISIT,
@@ -144,15 +149,7 @@ def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
     units = visible_unit_ids(user=user)
     cadres = active_cadres(None if units is None else Q(unit__in=units))
     audience = [c for c in cadres if occurrence and in_holiday_audience(holiday, c, occurrence)]
-    window_start = (occurrence or today) - datetime.timedelta(days=holiday.visit_window_days)
-    visited = set(
-        Visit.objects.filter(
-            occasion_id=holiday.occasion_id,
-            status=Visit.Status.DONE,
-            visited_on__gte=window_start,
-            visited_on__lte=(occurrence or today) + datetime.timedelta(days=15),
-        ).values_list("cadre_id", flat=True)
-    )
+    visited = holiday_visited_cadre_ids(holiday, occurrence or today)
     unit_names = dict(Unit.objects.values_list("id", "name"))
     staff_names = {
         u.pk: u.display_name for u in User.objects.filter(pk__in={c.liaison_id for c in audience})

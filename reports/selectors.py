@@ -28,6 +28,7 @@ from reminders.rules import (
     birthday_items,
     care_need_items,
     holiday_occurrence,
+    holiday_visited_cadre_ids,
     hospital_visit_items,
     in_holiday_audience,
     last_visit_dates,
@@ -173,15 +174,7 @@ def _next_holiday(cadres, today):
     if best is None:
         return None
     holiday, occurrence = best
-    window_start = occurrence - datetime.timedelta(days=holiday.visit_window_days)
-    visited = set(
-        Visit.objects.filter(
-            occasion_id=holiday.occasion_id,
-            status=Visit.Status.DONE,
-            visited_on__gte=window_start,
-            visited_on__lte=occurrence,
-        ).values_list("cadre_id", flat=True)
-    )
+    visited = holiday_visited_cadre_ids(holiday, occurrence)
     audience = [c for c in cadres if in_holiday_audience(holiday, c, occurrence)]
     remaining = sum(1 for c in audience if c.id not in visited)
     return {
