@@ -1,9 +1,12 @@
 """The one place that answers "which records may this user see?".
 
-Bureau staff and administrators see the whole registry; unit staff and branch
-secretaries see the cadres of their unit and of every unit below it. Querysets of any app
+Bureau staff and administrators see the whole registry; unit staff see the cadres of
+their unit and of every unit below it; a branch secretary reads the members of the
+branches they lead (through the cadre record linked to their login). Querysets of any app
 are narrowed by naming the path from the model to its unit (``"unit"``,
-``"cadre__unit"``, ``"branch__unit"``), so this module needs to import none of them.
+``"cadre__unit"``, ``"branch__unit"``) and, where the record belongs to a cadre or a
+branch, the path to that (``cadre_path="cadre"``, ``branch_path="branch"``), so this
+module needs to import none of those apps.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Unit, User
 
 UNRESTRICTED_ROLES = {User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF}
+# The branch roles (``BranchRole.role`` values) that let a secretary's login read a branch.
+BRANCH_LEADING_ROLES = ("secretary", "deputy")
 
 
 def unit_subtree_ids(*, unit_id: int) -> set[int]:
@@ -51,18 +56,79 @@ def visible_unit_ids(*, user: User) -> set[int] | None:
     return cache
 
 
-def scope_queryset(queryset: QuerySet, *, user: User, unit_path: str | tuple[str, ...]) -> QuerySet:
-    """Narrow ``queryset`` to the rows whose unit the user may see. ``unit_path`` is the
-    lookup from the model to its unit (``""`` for the Unit model itself), or several
-    such lookups of which any may match (an honour goes to a cadre, a branch or a team)."""
+def reads_by_branch(*, user: User) -> bool:
+    """Branch secretaries read the branches they lead rather than a unit."""
+    return (
+        user.is_authenticated and not user.is_superuser and user.role == User.Role.BRANCH_SECRETARY
+    )
+
+
+def _led_rows(user: User) -> QuerySet:
+    # One query over reverse relations: login → cadre → current leading roles.
+    return User.objects.filter(
+        pk=user.pk,
+        is_active=True,
+        cadre__branch_roles__ended_on__isnull=True,
+        cadre__branch_roles__role__in=BRANCH_LEADING_ROLES,
+    )
+
+
+def led_branch_ids(*, user: User) -> set[int]:
+    """Ids of the branches the user currently leads as secretary or deputy."""
+    cache = getattr(user, "_led_branch_ids", None)
+    if cache is None:
+        cache = set(_led_rows(user).values_list("cadre__branch_roles__branch_id", flat=True))
+        user._led_branch_ids = cache
+    return cache
+
+
+def branch_member_ids(*, user: User) -> set[int]:
+    """Ids of the cadres who currently hold any role in the branches the user leads."""
+    cache = getattr(user, "_branch_member_ids", None)
+    if cache is None:
+        cache = set(
+            _led_rows(user)
+            .filter(cadre__branch_roles__branch__roles__ended_on__isnull=True)
+            .values_list("cadre__branch_roles__branch__roles__cadre_id", flat=True)
+        )
+        user._branch_member_ids = cache
+    return cache
+
+
+def scope_queryset(
+    queryset: QuerySet,
+    *,
+    user: User,
+    unit_path: str | tuple[str, ...],
+    cadre_path: str | None = None,
+    branch_path: str | None = None,
+) -> QuerySet:
+    """Narrow ``queryset`` to the rows the user may see.
+
+    ``unit_path`` is the lookup from the model to its unit (``""`` for the Unit model
+    itself), or several such lookups of which any may match (an honour goes to a cadre, a
+    branch or a team). For a branch secretary, a record that belongs to a branch
+    (``branch_path``) or to a cadre (``cadre_path``; ``""`` for the Cadre model itself) is
+    visible when it is of a branch they lead or of one of its members; records with
+    neither path fall back to the unit.
+    """
+    if reads_by_branch(user=user):
+        if branch_path is not None:
+            return queryset.filter(**{_in(branch_path): led_branch_ids(user=user)})
+        if cadre_path is not None:
+            return queryset.filter(**{_in(cadre_path): branch_member_ids(user=user)})
     unit_ids = visible_unit_ids(user=user)
     if unit_ids is None:
         return queryset
     paths = (unit_path,) if isinstance(unit_path, str) else unit_path
     condition = Q()
     for path in paths:
-        condition |= Q(**{f"{path}__in" if path else "pk__in": unit_ids})
+        condition |= Q(**{_in(path): unit_ids})
     return queryset.filter(condition)
+
+
+def _in(path: str) -> str:
+    return f"{path}__in" if path else "pk__in"
 
 
 class _ScopedChoicesForm:

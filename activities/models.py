@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,9 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:team", args=[self.pk])
 
 
 class TeamMembership(models.Model):
@@ -164,6 +168,9 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.starts_at:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
 
     def clean(self):
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:

@@ -27,7 +27,7 @@ SORTS = {
 
 
 def cadres_visible_to(*, user: User) -> QuerySet[Cadre]:
-    return scope_queryset(Cadre.objects.all(), user=user, unit_path="unit")
+    return scope_queryset(Cadre.objects.all(), user=user, unit_path="unit", cadre_path="")
 
 
 def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
@@ -35,7 +35,10 @@ def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
     return {
         "units": scope_queryset(Unit.objects.all(), user=user, unit_path=""),
         "branches": scope_queryset(
-            PartyBranch.objects.exclude(kind="general"), user=user, unit_path="unit"
+            PartyBranch.objects.exclude(kind="general"),
+            user=user,
+            unit_path="unit",
+            branch_path="",
         ),
         "liaisons": scope_queryset(
             User.objects.filter(liaison_cadres__isnull=False).distinct(),
@@ -137,7 +140,9 @@ def cadre_picker(*, user: User, text: str, limit: int = 10) -> list[Cadre]:
 
 def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
     """Visits of the user's cadres, newest first, filtered; fixed query count per page."""
-    queryset = scope_queryset(Visit.objects.all(), user=user, unit_path="cadre__unit")
+    queryset = scope_queryset(
+        Visit.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
     if filters.get("date_from"):
         queryset = queryset.filter(
             Q(visited_on__gte=filters["date_from"])
@@ -164,7 +169,9 @@ def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
 
 def care_need_list(*, user: User, status: str, overdue: bool, today) -> QuerySet[CareNeed]:
     """Needs of the user's cadres: open ones first, by due date."""
-    queryset = scope_queryset(CareNeed.objects.all(), user=user, unit_path="cadre__unit")
+    queryset = scope_queryset(
+        CareNeed.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
     if status:
         queryset = queryset.filter(status=status)
     if overdue:
@@ -175,5 +182,7 @@ def care_need_list(*, user: User, status: str, overdue: bool, today) -> QuerySet
 
 
 def care_need_for(*, user: User, pk: int) -> CareNeed:
-    queryset = scope_queryset(CareNeed.objects.all(), user=user, unit_path="cadre__unit")
+    queryset = scope_queryset(
+        CareNeed.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
     return get_object_or_404(queryset.select_related("cadre"), pk=pk)

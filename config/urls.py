@@ -17,7 +17,10 @@ urlpatterns = [
     path("dashboard/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("cadres/", include("cadres.urls")),
+    path("branches/", include("branches.urls")),
+    path("activities/", include("activities.urls")),
     path("reminders/", include("reminders.urls")),
+    path("ledger/", include("ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoping import UnitScopedAdminMixin
 
-from .models import Digest, Holiday, PlanRun, ReminderItem, ReminderRule
+from .models import CalendarFeed, Digest, Holiday, PlanRun, ReminderItem, ReminderRule
 from .services import digest_requeue
 from .tasks import send_digest
 
@@ -124,3 +124,25 @@ class ReminderItemAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    """Who has a calendar feed and whether it is used. The token is a secret: admin shows
+    only its first characters; a user resets their own from their reminders page."""
+
+    unit_path = "user__unit"
+    list_display = ["user", "token_hint", "created_at", "reset_at", "last_fetched_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name"]
+    fields = ["user", "token_hint", "created_at", "reset_at", "last_fetched_at"]
+    readonly_fields = ["token_hint", "created_at", "reset_at", "last_fetched_at"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(description=_("token"))
+    def token_hint(self, obj):
+        return obj.token_hint if obj.pk else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The user of an existing feed does not change; delete the feed instead.
+        return [*self.readonly_fields, "user"] if obj else self.readonly_fields

@@ -139,3 +139,9 @@ def _day30_spill(day: datetime.date) -> list[LunarMonthDay]:
     ):
         return [LunarMonthDay(previous.month, 30)]
     return []
+
+
+def lunar_date_label(day: datetime.date) -> str:
+    """The lunar month and day of a solar date in Chinese (正月初一, 八月十五), as
+    calendars print it; a leap month reads 闰四月."""
+    return LunarDate.from_solar(day).strftime("%L%M月%D")

@@ -13,9 +13,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.models import User
 from cadres.bulk import bulk_insert_values
 
-from .models import Digest, PlanRun, ReminderItem
+from .models import CalendarFeed, Digest, PlanRun, ReminderItem, new_feed_token
 from .rules import DueItem, due_items_by_recipient
 from .selectors import digest_sections
 
@@ -216,3 +217,26 @@ def digest_requeue(*, digest: Digest) -> Digest:
         raise ValueError("only a failed digest can be sent again")
     digest.refresh_from_db()
     return digest
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """Give the user a calendar feed address with a new secret token. A feed they had
+    already answers 404 at its old address from this moment on; calendar apps must be
+    given the new one."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.reset_at = timezone.now()
+        # Fetches of the old address say nothing about the new one.
+        feed.last_fetched_at = None
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+def calendar_feed_record_fetch(*, feed: CalendarFeed) -> None:
+    """Note that a calendar app fetched the feed (shown to the user, so they can tell
+    whether their subscription works). One UPDATE, without touching the token."""
+    feed.last_fetched_at = timezone.now()
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=feed.last_fetched_at)

@@ -2,19 +2,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
 from cadres.services import visits_record_group
 
 from .forms import GroupVisitForm
+from .ical import feed_calendar
 from .models import Digest, Holiday
 from .rules import holiday_occurrence
-from .selectors import digests_for, holiday_campaign, upcoming_sections
-from .services import digest_requeue
+from .selectors import (
+    FEED_DAYS,
+    calendar_feed_by_token,
+    calendar_feed_for,
+    digests_for,
+    feed_events,
+    feed_url,
+    holiday_campaign,
+    upcoming_sections,
+)
+from .services import calendar_feed_record_fetch, calendar_feed_reset, digest_requeue
 from .tasks import send_digest
 
 
@@ -23,11 +36,60 @@ def mine(request):
     today = timezone.localdate()
     sections = upcoming_sections(user=request.user, today=today)
     recent = digests_for(user=request.user).filter(recipient=request.user)[:10]
+    calendar_feed = calendar_feed_for(user=request.user)
+    url = feed_url(feed=calendar_feed) if calendar_feed else ""
     return render(
         request,
         "reminders/mine.html",
-        {"sections": sections, "today": today, "recent": recent},
+        {
+            "sections": sections,
+            "today": today,
+            "recent": recent,
+            "feed": calendar_feed,
+            "feed_url": url,
+            # webcal:// opens the subscription dialogue of Apple and Outlook calendars.
+            "feed_webcal_url": "webcal://" + url.split("://", 1)[-1] if url else "",
+            "days": FEED_DAYS,
+        },
     )
+
+
+@require_safe
+def feed(request, token: str):
+    """The calendar feed (日历订阅). Calendar apps cannot sign in, so there is no login:
+    the secret token is the key, and an unknown or reset token is simply not found."""
+    calendar_feed = calendar_feed_by_token(token=token)
+    if calendar_feed is None:
+        raise Http404
+    user = calendar_feed.user
+    now = timezone.now()
+    # Calendar apps send no language cookie, so the feed is in the site's language.
+    events = feed_events(user=user, today=timezone.localdate(now))
+    body = feed_calendar(user=user, events=events, stamp=now)
+    calendar_feed_record_fetch(feed=calendar_feed)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="yinling.ics"'
+    # The address is a secret: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+def feed_reset(request):
+    """Make (or remake) the user's calendar feed address, after a confirmation page."""
+    calendar_feed = calendar_feed_for(user=request.user)
+    if request.method == "POST":
+        calendar_feed_reset(user=request.user)
+        if calendar_feed is None:
+            messages.success(request, _("Your calendar link is ready. Add it to your calendar."))
+        else:
+            messages.success(
+                request,
+                _("Your calendar link has been reset. The old link no longer works."),
+            )
+        return redirect(reverse("reminders:mine") + "#calendar-feed")
+    return render(request, "reminders/feed_reset_confirm.html", {"feed": calendar_feed})
 
 
 @login_required

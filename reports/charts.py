@@ -97,3 +97,83 @@ def horizontal_bars(rows: list[tuple[str, float, str]], *, width: int = 640) -> 
             for index, (label, percent, note) in enumerate(rows)
         ],
     }
+
+
+def horizontal_stacked_bars(
+    labels: list[str],
+    series: list[tuple[str, list[float]]],
+    *,
+    stacked: bool = True,
+    decimals: int = 0,
+    width: int = 640,
+) -> dict:
+    """One row per label (a unit, a branch, a person), so that long Chinese names stay
+    readable however many rows there are. Stacked: one segment per series and the total at
+    the end; grouped: one thin bar per series, each with its value."""
+    longest = max((len(label) for label in labels), default=4)
+    label_width = min(max(longest, 4), 12) * 13 + 10
+    bar_height, gap = 18, 10
+    plot = width - label_width - 70
+    bars_per_row = 1 if stacked else max(len(series), 1)
+    row_height = bar_height * bars_per_row + gap
+    if stacked:
+        peaks = [sum(values[i] for _, values in series) for i in range(len(labels))]
+    else:
+        peaks = [value for _, values in series for value in values]
+    peak = max(peaks, default=0) or 1
+    max_chars = (label_width - 10) // 13
+    rows = []
+    for index, label in enumerate(labels):
+        top = index * row_height + gap / 2
+        short = label if len(label) <= max_chars else label[: max_chars - 1] + "…"
+        segments, values_text = [], []
+        x = label_width
+        for colour_index, (name, values) in enumerate(series):
+            value = values[index] or 0
+            y = top if stacked else top + colour_index * bar_height
+            length = value / peak * plot
+            colour = PALETTE[colour_index % len(PALETTE)]
+            if value:
+                segments.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "width": length,
+                        "height": bar_height - 2,
+                        "color": colour,
+                        "title": f"{label} {name}：{value:.{decimals}f}",
+                    }
+                )
+            if stacked:
+                x += length
+            else:
+                values_text.append(
+                    {"x": x + length + 4, "y": y + bar_height / 2, "text": f"{value:.{decimals}f}"}
+                )
+        if stacked:
+            total = sum(values[index] or 0 for _, values in series)
+            values_text.append(
+                {"x": x + 4, "y": top + bar_height / 2, "text": f"{total:.{decimals}f}"}
+            )
+        rows.append(
+            {
+                "label": short,
+                "full_label": label,
+                "label_y": top + row_height / 2 - gap / 2,
+                "segments": segments,
+                "values": values_text,
+            }
+        )
+    return {
+        "width": width,
+        "height": max(row_height * len(labels), row_height),
+        "label_x": label_width - 8,
+        "axis_x": label_width,
+        "rows": rows,
+        "legend": [
+            {"name": name, "color": PALETTE[index % len(PALETTE)]}
+            for index, (name, _values) in enumerate(series)
+        ]
+        if len(series) > 1
+        else [],
+    }

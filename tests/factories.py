@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import secrets
 
 import factory
 from factory.django import DjangoModelFactory
@@ -217,6 +218,14 @@ class DigestFactory(DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     send_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class CalendarFeedFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
 
 
 class ReminderItemFactory(DjangoModelFactory):

@@ -37,6 +37,7 @@ FACTORIES = {
     "reminders.planrun": factories.PlanRunFactory,
     "reminders.digest": factories.DigestFactory,
     "reminders.reminderitem": factories.ReminderItemFactory,
+    "reminders.calendarfeed": factories.CalendarFeedFactory,
 }
 SEEDED = {label for label, factory in FACTORIES.items() if factory is None}
 

@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "import_export",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -58,6 +59,7 @@ LOCAL_APPS = [
     "branches",
     "activities",
     "reminders",
+    "ledger",
     "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -211,6 +213,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast (remote control) messages; kombu's default is ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     # kombu's filesystem transport needs its folders to exist before the first message.
@@ -259,3 +263,6 @@ REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="yinling.
 
 # Demo logins printed by `make run` and created by `seed_demo`.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="yinling-demo-2026")
+
+# Ledger import: files with more rows than this are checked and imported by a worker.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)

@@ -6,7 +6,13 @@ from django.urls import reverse
 from accounts.models import User
 from cadres.models import CadreStatus, Visit, VisitOccasion
 from reminders.rules import due_items_by_recipient
-from tests.factories import CadreFactory, UserFactory, VisitFactory
+from tests.factories import (
+    BranchRoleFactory,
+    CadreFactory,
+    PartyBranchFactory,
+    UserFactory,
+    VisitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +76,18 @@ def test_picker_searches_own_cadres_as_you_type(client, staff, unit_a, unit_b):
     assert "张三" in body and "张四" not in body
 
 
-def test_branch_secretaries_read_but_do_not_record(client, unit_a):
+def test_branch_secretaries_read_their_members_but_do_not_record(client, unit_a):
     secretary = UserFactory(unit=unit_a, role=User.Role.BRANCH_SECRETARY)
-    cadre = CadreFactory(unit=unit_a)
+    branch = PartyBranchFactory(unit=unit_a)
+    BranchRoleFactory(
+        branch=branch, cadre=CadreFactory(unit=unit_a, account=secretary), role="secretary"
+    )
+    member = BranchRoleFactory(branch=branch, cadre=CadreFactory(unit=unit_a)).cadre
+    outsider = CadreFactory(unit=unit_a)  # same unit, not in the branch
     client.force_login(secretary)
-    assert client.get(cadre.get_absolute_url()).status_code == 200
-    assert post_visit(client, cadre).status_code == 403
+    assert client.get(member.get_absolute_url()).status_code == 200
+    assert client.get(outsider.get_absolute_url()).status_code == 404
+    assert post_visit(client, member).status_code == 403
 
 
 def test_marking_deceased_plans_the_condolence_visit_and_stops_reminders(client, staff, unit_a):

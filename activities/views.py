@@ -1,0 +1,483 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+
+from accounts.scoping import can_edit_registry
+
+from .forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    CheckInForm,
+    HonourFilterForm,
+    HonourForm,
+    MembershipForm,
+    SuggestionAnswerForm,
+    SuggestionFilterForm,
+    SuggestionForm,
+    TeamFilterForm,
+)
+from .models import Suggestion
+from .selectors import (
+    RecipientKind,
+    activities_visible_to,
+    activity_attendances,
+    activity_detail,
+    activity_list,
+    activity_month,
+    activity_suggestions,
+    branches_visible_to,
+    cadres_to_choose,
+    honour_list,
+    honour_years,
+    membership_for,
+    suggestion_for,
+    suggestion_list,
+    suggestion_status_counts,
+    team_detail,
+    team_list,
+    team_members,
+    team_recent_activities,
+    teams_visible_to,
+    units_visible_to,
+)
+from .services import (
+    activity_attendance_record,
+    activity_create,
+    activity_update,
+    honour_record,
+    suggestion_answer,
+    suggestion_record,
+    team_membership_add,
+    team_membership_end,
+)
+
+PAGE_SIZE = 30
+
+
+def _require_editor(user) -> None:
+    if not can_edit_registry(user=user):
+        raise PermissionDenied
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return keep.urlencode()
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form that was submitted."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _preset_cadre(request, cadres, initial: dict):
+    """The cadre a form starts with (``?cadre=`` from a cadre's page): one of the user's,
+    or 404."""
+    if not request.GET.get("cadre"):
+        return None
+    preset = get_object_or_404(cadres, pk=request.GET["cadre"])
+    initial["cadre"] = preset
+    return preset
+
+
+def _chosen_cadre(form, cadres):
+    """The cadre picked in a form that is shown again (so the picker shows the name)."""
+    if form is None or not form.is_bound:
+        return None
+    chosen = form["cadre"].value()
+    if not str(chosen or "").isdigit():
+        return None
+    return cadres.select_related("unit").filter(pk=chosen).first()
+
+
+# Activities ------------------------------------------------------------------------------
+
+
+@login_required
+def activities(request):
+    form = ActivityFilterForm(
+        request.GET or None,
+        units=units_visible_to(user=request.user),
+        teams=teams_visible_to(user=request.user),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "form": form,
+            "page": _page(request, activity_list(user=request.user, filters=filters)),
+            "query": _query_without_page(request),
+            "can_edit": can_edit_registry(user=request.user),
+            "tab": "list",
+        },
+    )
+
+
+def _month_of(value: str | None) -> datetime.date:
+    try:
+        first = datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+    return first if 1900 <= first.year <= 2200 else timezone.localdate().replace(day=1)
+
+
+@login_required
+def calendar_month(request):
+    first = _month_of(request.GET.get("month"))
+    weeks = activity_month(user=request.user, first=first)
+    days_with_activities = [
+        day for week in weeks for day in week if day["in_month"] and day["activities"]
+    ]
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "first": first,
+            "weeks": weeks,
+            "days_with_activities": days_with_activities,
+            "weekdays": [WEEKDAYS_ABBR[index] for index in range(7)],
+            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+            "next": (first + datetime.timedelta(days=31)).replace(day=1),
+            "today": timezone.localdate(),
+            "can_edit": can_edit_registry(user=request.user),
+            "tab": "calendar",
+        },
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    """The activity, its list of participants and the check-in form (for editors)."""
+    activity = activity_detail(user=request.user, pk=pk)
+    can_edit = can_edit_registry(user=request.user)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    attendances = activity_attendances(user=request.user, activity=activity)
+    cadres = cadres_to_choose(user=request.user)
+    form = None
+    if can_edit:
+        form = CheckInForm(
+            request.POST or None, attendances=attendances, cadres=cadres, activity=activity
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_attendance_record(
+                activity=activity, rows=form.cleaned_data["rows"], user=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The check-in has been saved."))
+            return redirect(activity)
+    attended = [row for row in attendances if row.status == "attended"]
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "attendances": attendances,
+            "attended_count": len(attended),
+            "hours_total": sum(row.volunteer_hours for row in attended),
+            "form": form,
+            "preset": _chosen_cadre(form, cadres),
+            "suggestions": activity_suggestions(user=request.user, activity=activity),
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _activity_choices(user) -> dict:
+    return {
+        "units": units_visible_to(user=user),
+        "teams": teams_visible_to(user=user).filter(is_active=True),
+        "branches": branches_visible_to(user=user),
+    }
+
+
+@login_required
+def new(request):
+    _require_editor(request.user)
+    choices = _activity_choices(request.user)
+    initial = {"unit": request.user.unit_id}
+    if request.GET.get("team", "").isdigit():
+        team = get_object_or_404(choices["teams"], pk=request.GET["team"])
+        initial.update(team=team, unit=team.unit_id, branch=team.branch_id)
+    form = ActivityForm(request.POST or None, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The activity “%(title)s” has been saved.") % {"title": activity.title}
+            )
+            return redirect(activity)
+    return render(request, "activities/form.html", {"form": form, "activity": None})
+
+
+@login_required
+def edit(request, pk: int):
+    _require_editor(request.user)
+    activity = activity_detail(user=request.user, pk=pk)
+    choices = _activity_choices(request.user)
+    # A team since made inactive stays choosable on the activities it already ran.
+    choices["teams"] = teams_visible_to(user=request.user).filter(
+        Q(is_active=True) | Q(pk=activity.team_id)
+    )
+    form = ActivityForm(
+        request.POST or None,
+        initial=model_to_dict(activity, fields=ActivityForm._meta.fields),
+        **choices,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_update(activity=activity, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The activity “%(title)s” has been saved.") % {"title": activity.title}
+            )
+            return redirect(activity)
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+# Teams -----------------------------------------------------------------------------------
+
+
+@login_required
+def teams(request):
+    form = TeamFilterForm(request.GET or None, units=units_visible_to(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(
+        request,
+        "activities/teams.html",
+        {
+            "form": form,
+            "page": _page(request, team_list(user=request.user, filters=filters)),
+            "query": _query_without_page(request),
+            "tab": "teams",
+        },
+    )
+
+
+@login_required
+def team(request, pk: int):
+    team = team_detail(user=request.user, pk=pk)
+    can_edit = can_edit_registry(user=request.user)
+    return render(
+        request,
+        "activities/team.html",
+        {
+            "team": team,
+            "members": team_members(user=request.user, team=team),
+            "honours": team.honours.order_by("-year", "title"),
+            "recent_activities": team_recent_activities(team=team),
+            "form": MembershipForm(
+                initial={"joined_on": timezone.localdate()},
+                cadres=cadres_to_choose(user=request.user),
+            )
+            if can_edit
+            else None,
+            "preset": None,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def membership_new(request, pk: int):
+    _require_editor(request.user)
+    team = team_detail(user=request.user, pk=pk)
+    cadres = cadres_to_choose(user=request.user)
+    initial = {"joined_on": timezone.localdate()}
+    preset = _preset_cadre(request, cadres, initial)
+    form = MembershipForm(request.POST or None, initial=initial, cadres=cadres)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = team_membership_add(team=team, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has joined %(team)s.")
+                % {"name": membership.cadre.name, "team": team.name},
+            )
+            return redirect(team)
+    return render(
+        request,
+        "activities/membership_form.html",
+        {"team": team, "form": form, "preset": preset or _chosen_cadre(form, cadres)},
+    )
+
+
+@login_required
+def membership_end(request, pk: int):
+    """Confirm, then take a cadre off a team."""
+    _require_editor(request.user)
+    membership = membership_for(user=request.user, pk=pk)
+    if request.method == "POST":
+        team_membership_end(membership=membership, user=request.user)
+        messages.success(
+            request,
+            _("%(name)s has left %(team)s.")
+            % {"name": membership.cadre.name, "team": membership.team.name},
+        )
+        return redirect(membership.team)
+    return render(request, "activities/membership_end.html", {"membership": membership})
+
+
+# Honours ---------------------------------------------------------------------------------
+
+
+@login_required
+def honours(request):
+    form = HonourFilterForm(request.GET or None, years=honour_years(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(
+        request,
+        "activities/honours.html",
+        {
+            "form": form,
+            "page": _page(request, honour_list(user=request.user, filters=filters)),
+            "query": _query_without_page(request),
+            "can_edit": can_edit_registry(user=request.user),
+            "tab": "honours",
+        },
+    )
+
+
+@login_required
+def honour_new(request):
+    _require_editor(request.user)
+    cadres = cadres_to_choose(user=request.user)
+    branches = branches_visible_to(user=request.user)
+    teams = teams_visible_to(user=request.user)
+    initial = {"year": timezone.localdate().year}
+    preset = _preset_cadre(request, cadres, initial)
+    for kind, choices in ((RecipientKind.TEAM, teams), (RecipientKind.BRANCH, branches)):
+        if request.GET.get(kind, "").isdigit():
+            initial[kind] = get_object_or_404(choices, pk=request.GET[kind])
+            initial["recipient_kind"] = kind
+    form = HonourForm(
+        request.POST or None, initial=initial, cadres=cadres, branches=branches, teams=teams
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields.pop("recipient_kind")
+        try:
+            honour = honour_record(user=request.user, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The honour “%(title)s” for %(recipient)s has been recorded.")
+                % {"title": honour.title, "recipient": honour.recipient},
+            )
+            return redirect(honour.team or "activities:honours")
+    return render(
+        request,
+        "activities/honour_form.html",
+        {"form": form, "preset": preset or _chosen_cadre(form, cadres)},
+    )
+
+
+# Suggestions -----------------------------------------------------------------------------
+
+
+@login_required
+def suggestions(request):
+    form = SuggestionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    keep = request.GET.copy()
+    for name in ("page", "status"):
+        keep.pop(name, None)
+    return render(
+        request,
+        "activities/suggestions.html",
+        {
+            "form": form,
+            "page": _page(request, suggestion_list(user=request.user, filters=filters)),
+            "query": _query_without_page(request),
+            "query_without_status": keep.urlencode(),
+            "status": filters.get("status", ""),
+            "status_counts": suggestion_status_counts(user=request.user),
+            "can_edit": can_edit_registry(user=request.user),
+            "tab": "suggestions",
+        },
+    )
+
+
+@login_required
+def suggestion_new(request):
+    _require_editor(request.user)
+    cadres = cadres_to_choose(user=request.user)
+    activities = activities_visible_to(user=request.user).order_by("-starts_at", "-id")
+    initial = {"submitted_on": timezone.localdate()}
+    preset = _preset_cadre(request, cadres, initial)
+    if request.GET.get("activity", "").isdigit():
+        initial["activity"] = get_object_or_404(activities, pk=request.GET["activity"])
+    form = SuggestionForm(
+        request.POST or None, initial=initial, cadres=cadres, activities=activities
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion = suggestion_record(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The suggestion “%(title)s” has been recorded.") % {"title": suggestion.title},
+            )
+            return redirect(suggestion.activity or "activities:suggestions")
+    return render(
+        request,
+        "activities/suggestion_form.html",
+        {"form": form, "preset": preset or _chosen_cadre(form, cadres)},
+    )
+
+
+@login_required
+def suggestion_answer_view(request, pk: int):
+    """Forward a suggestion or record the answer to it."""
+    _require_editor(request.user)
+    suggestion = suggestion_for(user=request.user, pk=pk)
+    initial = model_to_dict(suggestion, fields=SuggestionAnswerForm._meta.fields)
+    if suggestion.status == Suggestion.Status.RECEIVED:
+        initial["status"] = Suggestion.Status.FORWARDED
+    elif suggestion.status == Suggestion.Status.FORWARDED:
+        initial["status"] = Suggestion.Status.ANSWERED
+    form = SuggestionAnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion_answer(suggestion=suggestion, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The suggestion has been updated."))
+            return redirect("activities:suggestions")
+    return render(
+        request, "activities/suggestion_answer.html", {"suggestion": suggestion, "form": form}
+    )

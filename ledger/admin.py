@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import ImportJob
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are made by the upload page and changed only by the import."""
+
+    list_display = [
+        "original_name",
+        "user",
+        "status",
+        "total_rows",
+        "bad_rows",
+        "error_count",
+        "created_count",
+        "created_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = ["original_name", "user__username", "user__full_name"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    exclude = ["errors", "preview"]
+
+    def get_queryset(self, request):
+        jobs = super().get_queryset(request).defer("errors", "preview")
+        if request.user.is_superuser:
+            return jobs
+        return jobs.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,291 @@
+"""The django-import-export resource that reads ledger rows into unsaved cadres.
+
+``CadreLedgerResource.import_data(dataset, dry_run=True, raise_errors=False,
+collect_failed_rows=True)`` runs every row through the ledger's column widgets, the
+same preparation as ``cadres.services.cadre_create`` (pinyin search names, the health
+date) and the model's ``full_clean``, and then the checks a single form cannot make:
+duplicates inside the file and against the registry, the user's units, the branch and
+the emergency contact. Problems come back on the import result, one per cell, with a
+code and a message.
+
+The resource never writes. Rows that pass are kept (``ready``) for
+``ledger.services``, which writes them all in one transaction, in batches with their
+history; saving row by row through the resource would give each of 10,000 cadres its
+own savepoint, insert and history insert.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.fields import Field
+
+from accounts.models import User
+from accounts.scoping import can_edit_registry, visible_unit_ids
+from branches.models import PartyBranch
+from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
+from cadres.services import cadre_prepare_for_save
+
+from .columns import (
+    COLUMNS_BY_KEY,
+    LEDGER_COLUMNS,
+    BranchLookup,
+    CellError,
+    UnitLookup,
+    fold_text,
+)
+from .spreadsheets import ROW_NUMBER
+
+# Columns of the file kept on other records than the cadre.
+CONTACT_FIELDS = {"contact_name": "name", "contact_relation": "relation", "contact_phone": "phone"}
+# ``in`` lists sent to the database at a time (SQLite allows a few thousand variables).
+LOOKUP_BATCH = 2000
+
+
+@dataclass
+class ReadyRow:
+    """A row that passed every check: the unsaved cadre, and what goes with it."""
+
+    row: int
+    cadre: Cadre
+    branch: PartyBranch | None
+    contact: FamilyContact | None
+
+
+def _model_fields() -> dict[str, Field]:
+    fields = {}
+    for column in LEDGER_COLUMNS:
+        if column.attribute is None:
+            continue
+        model_field = Cadre._meta.get_field(column.attribute)
+        fields[column.key] = Field(
+            attribute=column.attribute,
+            column_name=column.header,
+            widget=column.widget,
+            default=model_field.default,
+        )
+    return fields
+
+
+class CadreLedgerResource(resources.ModelResource):
+    """Ledger rows → cadres, for ``user`` (only into the units they may edit)."""
+
+    class Meta:
+        model = Cadre
+        fields = tuple(column.key for column in LEDGER_COLUMNS if column.attribute)
+        force_init_instance = True  # every row is a new cadre; duplicates are errors
+        skip_diff = True
+        skip_html_diff = True
+        clean_model_instances = True
+        store_instance = True
+        use_transactions = True
+
+    def __init__(self, *, user: User, today: datetime.date):
+        super().__init__()
+        self.fields = _model_fields()
+        self.user = user
+        self.today = today
+        self.editable_unit_ids = (
+            visible_unit_ids(user=user) if can_edit_registry(user=user) else set()
+        )
+        self.units = UnitLookup([])
+        self.branches = BranchLookup([])
+        self.registry_ids: set[str] = set()
+        self.registry_people: set[tuple[str, datetime.date]] = set()
+        self.first_row_of_id: dict[str, int] = {}
+        self.first_row_of_person: dict[tuple[str, datetime.date], int] = {}
+        self.ready: list[ReadyRow] = []
+
+    # Set-up for a whole file ---------------------------------------------------------
+
+    def prepare(self, sheet) -> None:
+        """Read once what every row is checked against: the units, the branches, and
+        the registry's cadres with an ID number or a name that occurs in the file."""
+        self.units = UnitLookup.load()
+        self.branches = BranchLookup.load()
+        headers = sheet.headers
+        ids: set[str] = set()
+        names: set[str] = set()
+        id_at = headers.index(COLUMNS_BY_KEY["id_number"].header)
+        name_at = headers.index(COLUMNS_BY_KEY["name"].header)
+        id_widget = COLUMNS_BY_KEY["id_number"].widget
+        for row in sheet.rows:
+            with contextlib.suppress(CellError):  # reported on its row
+                ids.add(id_widget.clean(row[id_at]))
+            names.add(fold_text(row[name_at]))
+        ids.discard("")
+        names.discard("")
+        for batch in _batches(sorted(ids)):
+            self.registry_ids.update(
+                Cadre.objects.filter(id_number__in=batch).values_list("id_number", flat=True)
+            )
+        for batch in _batches(sorted(names)):
+            self.registry_people.update(
+                (fold_text(name), birth)
+                for name, birth in Cadre.objects.filter(name__in=batch).values_list(
+                    "name", "birth_date"
+                )
+            )
+
+    # One row -------------------------------------------------------------------------
+
+    def import_instance(self, instance: Cadre, row, **kwargs) -> None:
+        """Parse each cell (keeping the widgets' error codes), then check what depends
+        on other rows and other records."""
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(key: str, message, code: str, params: dict | None = None) -> None:
+            errors.setdefault(key, []).append(ValidationError(message, code=code, params=params))
+
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, units=self.units, **kwargs)
+            except CellError as error:
+                add(field.attribute, error.message, error.code, error.params)
+            except ValueError as error:
+                add(field.attribute, str(error), "invalid")
+        instance._ledger_row = row[ROW_NUMBER]
+        instance._ledger_branch = self._branch(instance, row, add, errors)
+        instance._ledger_contact = self._contact(row, add)
+        self._check_unit(instance, add, errors)
+        self._check_duplicates(instance, row, add, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # As cadre_create does before full_clean: pinyin names and the health date.
+        cadre_prepare_for_save(cadre=instance)
+        # Uniqueness of the ID number was checked against the registry in one query per
+        # file (prepare), rather than one per row.
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        self.ready.append(
+            ReadyRow(
+                row=instance._ledger_row,
+                cadre=instance,
+                branch=instance._ledger_branch,
+                contact=instance._ledger_contact,
+            )
+        )
+
+    # The checks ----------------------------------------------------------------------
+
+    def _check_unit(self, instance: Cadre, add, errors) -> None:
+        if "unit" in errors or instance.unit is None:
+            return
+        if self.editable_unit_ids is not None and instance.unit.pk not in self.editable_unit_ids:
+            add("unit", _("You may not import into this unit."), "unit_out_of_scope")
+
+    def _check_duplicates(self, instance: Cadre, row, add, errors) -> None:
+        here = row[ROW_NUMBER]
+        number = instance.id_number
+        if number and "id_number" not in errors:
+            first = self.first_row_of_id.setdefault(number, here)
+            if first != here:
+                add(
+                    "id_number",
+                    _("The same resident ID number is already on row %(row)s of this file."),
+                    "duplicate_id_in_file",
+                    {"row": first},
+                )
+            elif number in self.registry_ids:
+                add(
+                    "id_number",
+                    _("A cadre with this resident ID number already exists."),
+                    "duplicate_id_in_registry",
+                )
+        name = fold_text(instance.name)
+        if name and instance.birth_date and "birth_date" not in errors:
+            person = (name, instance.birth_date)
+            first = self.first_row_of_person.setdefault(person, here)
+            if first != here:
+                add(
+                    "name",
+                    _(
+                        "A cadre with the same name and date of birth is already on row "
+                        "%(row)s of this file."
+                    ),
+                    "duplicate_person_in_file",
+                    {"row": first},
+                )
+            elif person in self.registry_people and "id_number" not in errors:
+                add(
+                    "name",
+                    _("A cadre with the same name and date of birth is already registered."),
+                    "duplicate_person_in_registry",
+                )
+
+    def _branch(self, instance: Cadre, row, add, errors) -> PartyBranch | None:
+        column = COLUMNS_BY_KEY["branch"]
+        if column.header not in row:
+            return None
+        try:
+            branch = column.parse(row[column.header], branches=self.branches, unit=instance.unit)
+        except CellError as error:
+            add("branch", error.message, error.code, error.params)
+            return None
+        if branch is None:
+            return None
+        if instance.political_status != PoliticalStatus.CPC_MEMBER:
+            add(
+                "branch",
+                _("Only a Party member can hold a place in a branch."),
+                "branch_not_member",
+            )
+        elif instance.status != CadreStatus.ON_REGISTER:
+            add("branch", _("This cadre is no longer on the register."), "branch_not_on_register")
+        return branch
+
+    def _contact(self, row, add) -> FamilyContact | None:
+        values = {}
+        failed = False
+        for key, attribute in CONTACT_FIELDS.items():
+            column = COLUMNS_BY_KEY[key]
+            try:
+                values[attribute] = column.parse(row.get(column.header))
+            except CellError as error:
+                add(key, error.message, error.code, error.params)
+                failed = True
+        if not any(values.values()):
+            return None
+        if not values.get("name"):
+            add(
+                "contact_name",
+                _("Give the emergency contact's name, or leave the three columns empty."),
+                "contact_name_missing",
+            )
+            return None
+        contact = FamilyContact(
+            name=values["name"],
+            relation=values.get("relation") or FamilyContact.Relation.OTHER,
+            phone=values.get("phone") or "",
+            is_emergency_contact=True,
+        )
+        try:
+            contact.full_clean(exclude=["cadre"])
+        except ValidationError as error:
+            for attribute, messages in error.message_dict.items():
+                key = next((k for k, a in CONTACT_FIELDS.items() if a == attribute), "contact_name")
+                for message in messages:
+                    add(key, message, "invalid")
+            return None
+        return None if failed else contact
+
+
+def _batches(values: list, size: int = LOOKUP_BATCH):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def problem_key_header(key: str) -> str:
+    """The file header a problem belongs to ("" for the row as a whole)."""
+    if key == NON_FIELD_ERRORS:
+        return ""
+    column = COLUMNS_BY_KEY.get(key)
+    return column.header if column else ""
