@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from accounts.models import Unit, User
 
 from .age_bands import AgeBand
 from .models import (
+    Cadre,
     CadreStatus,
     CareNeed,
     Hardship,
@@ -201,3 +204,98 @@ class ResolveForm(forms.Form):
         label=_("resolution and reply"), widget=forms.Textarea(attrs={"rows": 4})
     )
     resolved_on = forms.DateField(label=_("resolved on"), widget=DateInput)
+
+
+class CadreForm(forms.ModelForm):
+    """The cadre record on the staff site, laid out in the 六清楚 sections. Status,
+    death and transfer have their own actions; the ID number is offered only to those who
+    may see it in full."""
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "celebrates_lunar_birthday",
+            "id_number",
+            "photo",
+            "retirement_kind",
+            "retirement_date",
+            "unit",
+            "former_employer",
+            "former_post",
+            "rank",
+            "political_status",
+            "party_joined_on",
+            "phone",
+            "residential_community",
+            "address",
+            "liaison",
+            "health",
+            "health_changed_on",
+            "health_notes",
+            "living_situation",
+            "hardship",
+            "hardship_notes",
+            "hobbies",
+            "learning_activities",
+            "current_needs",
+            "notes",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "retirement_date": DateInput(),
+            "party_joined_on": DateInput(),
+            "health_changed_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in (
+                    "health_notes",
+                    "hardship_notes",
+                    "hobbies",
+                    "learning_activities",
+                    "current_needs",
+                    "notes",
+                )
+            },
+        }
+
+    def __init__(self, *args, units, staff, show_id_number: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["liaison"].queryset = staff
+        if not show_id_number:
+            del self.fields["id_number"]
+        identity = [Row(Column("name"), Column("gender"), Column("ethnicity"))]
+        identity.append(Row(Column("birth_date"), Column("celebrates_lunar_birthday")))
+        if show_id_number:
+            identity.append("id_number")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Basic facts"), *identity, "photo"),
+            Fieldset(
+                _("Retirement"),
+                Row(Column("retirement_kind"), Column("retirement_date"), Column("unit")),
+                Row(Column("former_employer"), Column("former_post"), Column("rank")),
+                Row(Column("political_status"), Column("party_joined_on")),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("phone"), Column("residential_community"), Column("liaison")),
+                "address",
+            ),
+            Fieldset(
+                _("Health"), Row(Column("health"), Column("health_changed_on")), "health_notes"
+            ),
+            Fieldset(
+                _("Living situation and hardship"),
+                Row(Column("living_situation"), Column("hardship")),
+                "hardship_notes",
+            ),
+            Fieldset(_("Hobbies and specialties"), "hobbies"),
+            Fieldset(_("Learning and activities"), "learning_activities"),
+            Fieldset(_("Current needs and follow-up"), "current_needs", "notes"),
+        )

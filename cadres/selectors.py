@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 from accounts.scoping import scope_queryset
@@ -66,9 +71,75 @@ def cadre_detail(*, user: User, pk: int) -> Cadre:
                 queryset=CareNeed.objects.select_related("assignee"),
                 to_attr="all_needs",
             ),
+            # Higher apps, through reverse relations: the timeline shows them.
+            "branch_roles__branch",
+            "attendances__activity",
+            "honours",
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass
+class TimelineEntry:
+    day: datetime.date
+    kind: str
+    text: str
+    url: str = ""
+    badge: str = ""
+    year_only: bool = False
+
+
+def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
+    """Visits, care needs, branch roles, activities and honours of one cadre, newest
+    first, from what ``cadre_detail`` prefetched (no further queries)."""
+    entries = []
+    for visit in cadre.all_visits:
+        day = visit.visited_on or visit.due_on
+        if day is None:
+            continue
+        badge = "" if visit.status == Visit.Status.DONE else visit.get_status_display()
+        visitors = "、".join(user.display_name for user in visit.visitors.all())
+        text = f"{visit.occasion}" + (f"（{visitors}）" if visitors else "")
+        entries.append(TimelineEntry(day, str(_("Visit")), text, badge=badge))
+    for need in cadre.all_needs:
+        entries.append(
+            TimelineEntry(
+                need.raised_on,
+                str(_("Care need")),
+                f"{need.get_category_display()}：{need.description[:60]}",
+                badge=need.get_status_display(),
+            )
+        )
+    for role in cadre.branch_roles.all():
+        text = f"{role.branch} · {role.get_role_display()}"
+        entries.append(TimelineEntry(role.started_on, str(_("Branch role")), text))
+        if role.ended_on:
+            entries.append(
+                TimelineEntry(role.ended_on, str(_("Branch role")), text, badge=str(_("ended")))
+            )
+    for attendance in cadre.attendances.all():
+        activity = attendance.activity
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(activity.starts_at).date(),
+                str(_("Activity")),
+                activity.title,
+                url=activity.get_absolute_url(),
+                badge=attendance.get_status_display(),
+            )
+        )
+    for honour in cadre.honours.all():
+        entries.append(
+            TimelineEntry(
+                datetime.date(honour.year, 1, 1),
+                str(_("Honour")),
+                f"{honour.title}（{honour.get_level_display()}）",
+                year_only=True,
+            )
+        )
+    entries.sort(key=lambda entry: entry.day, reverse=True)
+    return entries
 
 
 def _search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
@@ -120,11 +191,13 @@ def cadre_list(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     return queryset.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
 
 
-def staff_visible_to(*, user: User) -> QuerySet[User]:
-    """Staff who may be named as visitors: the user's units' staff (and the user)."""
+def staff_visible_to(*, user: User, including: int | None = None) -> QuerySet[User]:
+    """Staff who may be named as visitors or liaisons: the user's units' staff (and the
+    user, and ``including`` — the one already named on the record)."""
     staff = User.objects.filter(is_active=True).exclude(role=User.Role.BRANCH_SECRETARY)
+    extra = User.objects.filter(pk__in=[user.pk, including])
     return (
-        (scope_queryset(staff, user=user, unit_path="unit") | User.objects.filter(pk=user.pk))
+        (scope_queryset(staff, user=user, unit_path="unit") | extra)
         .distinct()
         .order_by("full_name", "username")
     )

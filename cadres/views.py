@@ -6,11 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import history_entries
 from accounts.scoping import can_edit_registry, can_see_id_numbers
 
 from .forms import (
     AssignForm,
     CadreFilterForm,
+    CadreForm,
     CareNeedForm,
     DeathForm,
     ResolveForm,
@@ -23,6 +25,7 @@ from .selectors import (
     cadre_detail,
     cadre_list,
     cadre_picker,
+    cadre_timeline,
     cadres_visible_to,
     care_need_for,
     care_need_list,
@@ -33,11 +36,13 @@ from .selectors import (
 from .services import (
     cadre_mark_deceased,
     cadre_transfer_out,
+    cadre_update,
     care_need_assign,
     care_need_raise,
     care_need_resolve,
     visit_record,
 )
+from .validators import mask_resident_id
 
 PAGE_SIZE = 50
 
@@ -84,6 +89,47 @@ def detail(request, pk: int):
             "show_id_number": can_see_id_numbers(user=request.user),
             "can_edit": can_edit_registry(user=request.user),
             "reminders": reminders,
+            "timeline": cadre_timeline(cadre=cadre),
+        },
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    _require_editor(request.user)
+    cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
+    show_id_number = can_see_id_numbers(user=request.user)
+    form = CadreForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=cadre,
+        units=registry_filter_choices(user=request.user)["units"],
+        staff=staff_visible_to(user=request.user, including=cadre.liaison_id),
+        show_id_number=show_id_number,
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            cadre_update(cadre=cadre, by=request.user, **changed)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The record of %(name)s was saved.") % {"name": cadre})
+            return redirect(cadre)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
+
+
+@login_required
+def history(request, pk: int):
+    cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
+    masks = {} if can_see_id_numbers(user=request.user) else {"id_number": mask_resident_id}
+    return render(
+        request,
+        "cadres/history.html",
+        {
+            "cadre": cadre,
+            "entries": history_entries(instance=cadre, masks=masks),
+            "can_edit": can_edit_registry(user=request.user),
         },
     )
 

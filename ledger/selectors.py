@@ -26,8 +26,10 @@ def import_job_for(*, user: User, pk: int) -> ImportJob:
 
 def recent_import_jobs(*, user: User) -> QuerySet[ImportJob]:
     """The user's own uploads, newest first, without the (possibly large) error lists."""
-    return ImportJob.objects.filter(user=user).defer("errors", "preview").order_by(
-        "-created_at", "-id"
+    return (
+        ImportJob.objects.filter(user=user)
+        .defer("errors", "preview")
+        .order_by("-created_at", "-id")
     )
 
 

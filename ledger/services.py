@@ -150,7 +150,8 @@ def _check(job: ImportJob, sheet: LedgerSheet, *, report: Callable[[int], None])
         if result.base_errors:
             raise result.base_errors[0].error
         for invalid in result.invalid_rows:
-            values = dict(zip(dataset.headers, invalid.values, strict=True))
+            # ``invalid.number`` counts the chunk's rows from 1.
+            values = dict(zip(dataset.headers, dataset[invalid.number - 1], strict=True))
             outcome.problems.extend(_cell_problems(values, invalid.error))
         for _number, errors in result.row_errors():
             for error in errors:
@@ -204,9 +205,7 @@ def _preview(ready: list[ReadyRow], *, user: User) -> dict:
                 "gender": columns["gender"].widget.render(cadre.gender),
                 "birth_date": cadre.birth_date.isoformat(),
                 "id_number": cadre.id_number if show_id else mask_resident_id(cadre.id_number),
-                "retirement_kind": columns["retirement_kind"].widget.render(
-                    cadre.retirement_kind
-                ),
+                "retirement_kind": columns["retirement_kind"].widget.render(cadre.retirement_kind),
                 "unit": cadre.unit.name,
                 "branch": item.branch.name if item.branch else "",
                 "contact": (
@@ -324,9 +323,7 @@ def _insert(model: type[models.Model], objs: list, *, by: User, reason: str) -> 
 
 def _fail(job: ImportJob, error: BaseException) -> ImportJob:
     with translation.override(settings.LANGUAGE_CODE):
-        job.failure = _("The import failed and nothing was written: %(reason)s") % {
-            "reason": error
-        }
+        job.failure = _("The import failed and nothing was written: %(reason)s") % {"reason": error}
     job.status = ImportJob.Status.FAILED
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "failure", "finished_at", "updated_at"])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.scoping import can_edit_registry
 from cadres.selectors import registry_filter_choices
 
+from .columns import COLUMNS_BY_KEY
 from .forms import UploadForm
 from .models import ImportJob
 from .selectors import import_job_for, import_job_percent, recent_import_jobs
@@ -26,6 +27,17 @@ from .tasks import import_commit, import_validate
 
 JOBS_PAGE_SIZE = 20
 ERRORS_PAGE_SIZE = 100
+# The columns of the preview's sample rows (the emergency contact in one cell).
+PREVIEW_COLUMNS = [
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "retirement_kind",
+    "unit",
+    "branch",
+    "contact_name",
+]
 
 
 def _require_editor(user) -> None:
@@ -82,7 +94,15 @@ def job(request, pk: int):
     _require_editor(request.user)
     job = import_job_for(user=request.user, pk=pk)
     errors = Paginator(job.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "ledger/job.html", {**_job_context(request, job), "errors": errors})
+    return render(
+        request,
+        "ledger/job.html",
+        {
+            **_job_context(request, job),
+            "errors": errors,
+            "preview_headers": [COLUMNS_BY_KEY[key].header for key in PREVIEW_COLUMNS],
+        },
+    )
 
 
 @login_required

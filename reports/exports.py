@@ -1,7 +1,7 @@
 """Excel exports (.xlsx) of the cadre ledger, visits and activity attendance.
 
 Rows are read in chunks (``.iterator(chunk_size=...)``) and written one by one with
-openpyxl's write-only workbook into an anonymous temporary file, so memory stays flat
+XlsxWriter in constant memory mode into an anonymous temporary file, so memory stays flat
 however many rows there are; the view then streams that file. Every export is scoped to
 the user by the same selectors as the pages, masks resident ID numbers for those who may
 not see them in full, and leaves an :class:`~reports.models.ExportRecord` (who exported
@@ -11,22 +11,20 @@ what, when).
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 
+import xlsxwriter
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from accounts.scoping import can_see_id_numbers, scope_queryset
@@ -78,18 +76,40 @@ class Export:
 # The writer ------------------------------------------------------------------------------
 
 
-def _cell(worksheet, value: Any) -> Any:
-    """A value as openpyxl should write it. Control characters that XML cannot carry are
-    dropped, and text starting with "=" stays text instead of becoming a formula."""
-    if not isinstance(value, str):
-        return value
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+# Control characters that XML cannot carry (pasted into notes from other programs).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class _SheetWriter:
+    """Writes each value with the call for its type, so that text always stays text
+    (an ID number or "=..." is never read as a number or a formula) and dates are dates."""
+
+    def __init__(self, workbook, sheet):
+        self.sheet = sheet
+        self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+
+    def write_row(self, row_index: int, values: Sequence[Any]) -> None:
+        sheet = self.sheet
+        for column_index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                if CONTROL_CHARACTERS.search(value):
+                    value = CONTROL_CHARACTERS.sub("", value)
+                sheet.write_string(row_index, column_index, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row_index, column_index, value)
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(row_index, column_index, value)
+            elif isinstance(value, datetime.datetime):
+                if timezone.is_aware(value):
+                    value = timezone.make_naive(value)
+                sheet.write_datetime(row_index, column_index, value, self.datetime)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(row_index, column_index, value, self.date)
+            else:
+                sheet.write_string(row_index, column_index, str(value))
 
 
 def write_xlsx(
@@ -101,27 +121,26 @@ def write_xlsx(
     widths: Sequence[int] | None = None,
 ) -> int:
     """Write one sheet (a bold, frozen header row, then ``rows``) as .xlsx into ``out``
-    and return the number of rows written. Rows are consumed one at a time and written
-    straight through, so ``rows`` may be a generator over millions of records."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        width = widths[index - 1] if widths else 12
-        # Chinese headers take two character widths per character.
-        sheet.column_dimensions[get_column_letter(index)].width = max(width, 2 * len(header) + 2)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=str(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-        count += 1
-    workbook.save(out)
+    and return the number of rows written. Rows are consumed one at a time and each is
+    flushed to disk before the next (XlsxWriter's constant memory mode), so ``rows`` may
+    be a generator over any number of records."""
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    try:
+        sheet = workbook.add_worksheet(title[:31])
+        sheet.freeze_panes(1, 0)
+        for index, header in enumerate(headers):
+            width = widths[index] if widths else 12
+            # A Chinese character takes two of Excel's character widths.
+            sheet.set_column(index, index, max(width, 2 * len(str(header)) + 2))
+        bold = workbook.add_format({"bold": True})
+        for index, header in enumerate(headers):
+            sheet.write_string(0, index, str(header), bold)
+        writer = _SheetWriter(workbook, sheet)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            writer.write_row(count, row)
+    finally:
+        workbook.close()
     return count
 
 

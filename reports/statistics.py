@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import formats
@@ -45,7 +44,7 @@ from cadres.models import (
 from reminders.models import Holiday
 
 from .charts import bar_chart, horizontal_stacked_bars
-from .models import ExportRecord, YearTheme
+from .models import YearTheme
 
 EARLIEST_YEAR = 1949
 YEARS_OFFERED = 10
@@ -907,17 +906,3 @@ def report_workbook(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@transaction.atomic
-def report_download_record(*, user: User, slug: str, year: int, row_count: int) -> ExportRecord:
-    """Record the download of a statistical table in the export log."""
-    record = ExportRecord(
-        user=user,
-        kind=ExportRecord.Kind.REPORT,
-        parameters={"table": slug, "year": year},
-        row_count=row_count,
-    )
-    record.full_clean()
-    record.save()
-    return record

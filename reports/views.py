@@ -1,13 +1,30 @@
+import io
+
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
+from .exports import XLSX_CONTENT_TYPE, export_record
+from .forms import YearForm
+from .models import ExportRecord
 from .selectors import (
     age_band_chart,
     coverage_by_unit_chart,
     dashboard_lists,
     headline_figures,
     visits_by_month_chart,
+)
+from .statistics import (
+    STANDARD_TABLES,
+    TABLES_BY_SLUG,
+    chart_geometry,
+    display_rows,
+    report_workbook,
+    scope_label,
+    year_choices,
+    year_themes,
 )
 
 
@@ -25,5 +42,68 @@ def dashboard(request):
             "visits_chart": visits_by_month_chart(user=request.user, today=today),
             "coverage_chart": coverage_by_unit_chart(user=request.user, today=today),
             **dashboard_lists(user=request.user, today=today),
+        },
+    )
+
+
+def _report_year(request, today):
+    """The year asked for in ``?year=``, if it is one on offer; else the current year."""
+    themes = year_themes()
+    form = YearForm(request.GET or None, years=year_choices(today=today, themes=themes))
+    year = form.cleaned_data["year"] if form.is_valid() else today.year
+    if not form.is_bound or not form.is_valid():
+        form = YearForm(initial={"year": year}, years=year_choices(today=today, themes=themes))
+    return form, year, themes.get(year)
+
+
+@login_required
+def statistics_index(request):
+    today = timezone.localdate()
+    form, year, theme = _report_year(request, today)
+    return render(
+        request,
+        "reports/statistics_index.html",
+        {"form": form, "year": year, "theme": theme, "tables": STANDARD_TABLES},
+    )
+
+
+@login_required
+def statistics_table(request, slug: str):
+    table = TABLES_BY_SLUG.get(slug)
+    if table is None:
+        raise Http404
+    today = timezone.localdate()
+    form, year, theme = _report_year(request, today)
+    report = table.select(user=request.user, year=year, today=today)
+    scope = scope_label(user=request.user)
+    if request.GET.get("format") == "xlsx":
+        content = report_workbook(table=table, report=report, year=year, theme=theme, scope=scope)
+        export_record(
+            user=request.user,
+            kind=ExportRecord.Kind.REPORT,
+            parameters={"table": slug, "year": year},
+            row_count=len(report.rows),
+            id_numbers_masked=True,
+        )
+        response = FileResponse(
+            io.BytesIO(content),
+            as_attachment=True,
+            filename=f"{table.title}-{year}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+        add_never_cache_headers(response)
+        return response
+    return render(
+        request,
+        "reports/statistics_table.html",
+        {
+            "form": form,
+            "year": year,
+            "theme": theme,
+            "table": table,
+            "report": report,
+            "rows": display_rows(report),
+            "chart": chart_geometry(report.chart),
+            "scope": scope,
         },
     )

@@ -31,6 +31,7 @@ STAFF_NAMESPACES = {"accounts", "activities", "branches", "cadres", "reminders",
 PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed"}
 # Pages that record something: branch secretaries read only (403).
 EDITING = {
+    "cadres:edit",
     "cadres:deceased",
     "cadres:transfer",
     "cadres:visit_new",
@@ -57,6 +58,8 @@ PAGES = {
     "accounts:profile": None,
     "cadres:registry": None,
     "cadres:detail": "cadre",
+    "cadres:edit": "cadre",
+    "cadres:history": "cadre",
     "cadres:picker": None,
     "cadres:deceased": "cadre",
     "cadres:transfer": "cadre",
