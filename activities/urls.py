@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/", views.calendar_month, name="calendar"),
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team, name="team"),

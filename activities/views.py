@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
+from accounts.audit import history_entries
 from accounts.scoping import can_edit_registry
 
 from .forms import (
@@ -480,4 +481,12 @@ def suggestion_answer_view(request, pk: int):
             return redirect("activities:suggestions")
     return render(
         request, "activities/suggestion_answer.html", {"suggestion": suggestion, "form": form}
+    )
+
+
+@login_required
+def history(request, pk: int):
+    record = activity_detail(user=request.user, pk=pk)
+    return render(
+        request, "history.html", {"record": record, "entries": history_entries(instance=record)}
     )

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import history_entries
+
 from .forms import BranchFilterForm, BranchMeetingForm
 from .models import BranchMeeting
 from .selectors import (
@@ -142,4 +144,12 @@ def meeting_edit(request, pk: int):
         request,
         "branches/meeting_form.html",
         {"form": form, "branch": branch, "meeting": meeting},
+    )
+
+
+@login_required
+def history(request, pk: int):
+    record = branch_detail(user=request.user, pk=pk)
+    return render(
+        request, "history.html", {"record": record, "entries": history_entries(instance=record)}
     )

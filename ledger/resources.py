@@ -84,6 +84,8 @@ class CadreLedgerResource(resources.ModelResource):
         clean_model_instances = True
         store_instance = True
         use_transactions = True
+        # Rows are never saved by the resource; "bulk" spares each row a savepoint.
+        use_bulk = True
 
     def __init__(self, *, user: User, today: datetime.date):
         super().__init__()
@@ -100,6 +102,12 @@ class CadreLedgerResource(resources.ModelResource):
         self.first_row_of_id: dict[str, int] = {}
         self.first_row_of_person: dict[tuple[str, datetime.date], int] = {}
         self.ready: list[ReadyRow] = []
+
+    def get_import_fields(self):
+        # The library works the list out again for every row; it never changes here.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     # Set-up for a whole file ---------------------------------------------------------
 

@@ -105,5 +105,6 @@ def statistics_table(request, slug: str):
             "rows": display_rows(report),
             "chart": chart_geometry(report.chart),
             "scope": scope,
+            "today": today,
         },
     )

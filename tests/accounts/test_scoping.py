@@ -163,3 +163,39 @@ def test_shared_visit_occasions_cannot_be_deleted_by_unit_staff(client, unit_sta
     client.force_login(unit_staff_admin)
     response = client.get(reverse("admin:cadres_visitoccasion_delete", args=[occasion.pk]))
     assert response.status_code == 403
+
+
+def test_a_branch_secretary_reads_the_members_of_the_branches_they_lead(unit_a):
+    import datetime
+
+    from accounts.scoping import branch_member_ids, led_branch_ids, scope_queryset
+    from cadres.models import Cadre
+    from tests.factories import BranchRoleFactory, CadreFactory, PartyBranchFactory
+
+    secretary = UserFactory(unit=unit_a, role=User.Role.BRANCH_SECRETARY)
+    led, former, other = (PartyBranchFactory(unit=unit_a) for _ in range(3))
+    me = CadreFactory(unit=unit_a, account=secretary)
+    BranchRoleFactory(branch=led, cadre=me, role="secretary")
+    BranchRoleFactory(
+        branch=former,
+        cadre=CadreFactory(unit=unit_a),
+        role="secretary",
+    )
+    member = BranchRoleFactory(branch=led, cadre=CadreFactory(unit=unit_a)).cadre
+    left = BranchRoleFactory(
+        branch=led,
+        cadre=CadreFactory(unit=unit_a),
+        started_on=datetime.date(2015, 1, 1),
+        ended_on=datetime.date(2020, 1, 1),
+    ).cadre
+    stranger = BranchRoleFactory(branch=other, cadre=CadreFactory(unit=unit_a)).cadre
+    assert led_branch_ids(user=secretary) == {led.pk}
+    assert branch_member_ids(user=secretary) == {me.pk, member.pk}
+    visible = scope_queryset(Cadre.objects.all(), user=secretary, unit_path="unit", cadre_path="")
+    assert set(visible) == {me, member}
+    assert left not in visible and stranger not in visible
+    # Unit staff of the same unit see them all.
+    staff = UserFactory(unit=unit_a)
+    assert {member, left, stranger} <= set(
+        scope_queryset(Cadre.objects.all(), user=staff, unit_path="unit", cadre_path="")
+    )

@@ -307,6 +307,12 @@ def test_creating_and_editing_an_activity(client, staff, unit_a):
     client.post(edit_url, activity_data(unit_a, outcome="学员作品展出20幅"))
     activity.refresh_from_db()
     assert activity.outcome == "学员作品展出20幅" and activity.team is None
+    # The history tab shows who changed which field, from what to what.
+    history = client.get(reverse("activities:history", args=[activity.pk]))
+    entry = history.context["entries"][0]
+    assert entry.user == staff
+    assert any(change.new == "学员作品展出20幅" for change in entry.changes)
+    assert any(change.old == str(team) and change.new == "—" for change in entry.changes)
 
 
 def test_an_activity_ending_before_it_starts_is_refused(client, staff, unit_a, unit_b):

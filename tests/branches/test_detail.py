@@ -185,3 +185,16 @@ def test_query_count_does_not_grow_with_members_or_meetings(client, request, who
         response = client.get(url(branch))
     assert len(response.context["info"].members) > 15
     assert len(many) == len(few)
+
+
+def test_history_tab_shows_who_changed_the_branch_and_how(client, staff, branch, unit_b):
+    branch.feature = "红色宣讲团"
+    branch._history_user = staff
+    branch.save()
+    client.force_login(staff)
+    response = client.get(reverse("branches:history", args=[branch.pk]))
+    entry = response.context["entries"][0]
+    assert entry.user == staff
+    assert any(change.new == "红色宣讲团" for change in entry.changes)
+    other = PartyBranchFactory(unit=unit_b)
+    assert client.get(reverse("branches:history", args=[other.pk])).status_code == 404
