@@ -111,8 +111,8 @@ def horizontal_stacked_bars(
     readable however many rows there are. Stacked: one segment per series and the total at
     the end; grouped: one thin bar per series, each with its value."""
     longest = max((len(label) for label in labels), default=4)
-    label_width = min(max(longest, 4), 12) * 13 + 10
-    bar_height, gap = 18, 10
+    label_width = min(max(longest, 4), 12) * 15 + 10
+    bar_height, gap = 22, 10
     plot = width - label_width - 70
     bars_per_row = 1 if stacked else max(len(series), 1)
     row_height = bar_height * bars_per_row + gap
@@ -121,7 +121,7 @@ def horizontal_stacked_bars(
     else:
         peaks = [value for _, values in series for value in values]
     peak = max(peaks, default=0) or 1
-    max_chars = (label_width - 10) // 13
+    max_chars = (label_width - 10) // 15
     rows = []
     for index, label in enumerate(labels):
         top = index * row_height + gap / 2

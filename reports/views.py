@@ -49,11 +49,10 @@ def dashboard(request):
 def _report_year(request, today):
     """The year asked for in ``?year=``, if it is one on offer; else the current year."""
     themes = year_themes()
-    form = YearForm(request.GET or None, years=year_choices(today=today, themes=themes))
-    year = form.cleaned_data["year"] if form.is_valid() else today.year
-    if not form.is_bound or not form.is_valid():
-        form = YearForm(initial={"year": year}, years=year_choices(today=today, themes=themes))
-    return form, year, themes.get(year)
+    years = year_choices(today=today, themes=themes)
+    form = YearForm(request.GET, years=years)
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
+    return YearForm(initial={"year": year}, years=years), year, themes.get(year)
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_phone_width_shows_the_menu_button(live_server, browser, staff):
     sign_in(page, live_server.url, "liaison")
     page.wait_for_selector("button.navbar-toggler")
     page.click("button.navbar-toggler")
-    page.wait_for_selector("text=发送记录")
+    page.wait_for_selector("a.nav-link:has-text('党支部')")
     context.close()
 
 
