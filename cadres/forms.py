@@ -1,7 +1,12 @@
+import html
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
@@ -25,6 +30,35 @@ def _blank(choices):
     return [("", _("All")), *choices]
 
 
+class LongSelect(forms.Select):
+    """A select for lists that run to thousands of choices (a large bureau's party
+    branches): it writes its options directly, where rendering a template for each
+    option would cost more than the rest of the page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                f'<option value="{_escaped(option["value"])}"'
+                f"{' selected' if option['selected'] else ''}>{_escaped(option['label'])}</option>"
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every part is escaped above
+
+
+def _escaped(value) -> str:
+    """What ``{{ value }}`` writes: safe strings as they are, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 class CadreFilterForm(forms.Form):
     """The registry list's search box and filters (all optional)."""
 
@@ -36,13 +70,18 @@ class CadreFilterForm(forms.Form):
         ),
     )
     unit = forms.ModelChoiceField(
-        label=_("unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
+        label=_("unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LongSelect,
     )
     branch = forms.ModelChoiceField(
         label=_("branch"),
         queryset=PartyBranch.objects.none(),
         required=False,
         empty_label=_("All"),
+        widget=LongSelect,
     )
     retirement_kind = forms.ChoiceField(
         label=_("retirement kind"), choices=_blank(RetirementKind.choices), required=False
@@ -69,7 +108,11 @@ class CadreFilterForm(forms.Form):
         initial=CadreStatus.ON_REGISTER,
     )
     liaison = forms.ModelChoiceField(
-        label=_("liaison"), queryset=User.objects.none(), required=False, empty_label=_("All")
+        label=_("liaison"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LongSelect,
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 

@@ -229,6 +229,9 @@ class Cadre(models.Model):
             models.Index(fields=["status", "health"], name="cadre_status_health_idx"),
             models.Index(fields=["status", "living_situation"], name="cadre_status_living_idx"),
             models.Index(fields=["status", "hardship"], name="cadre_status_hardship_idx"),
+            # The registry's default order, and its pinyin searches.
+            models.Index(fields=["status", "name_pinyin"], name="cadre_status_name_idx"),
+            models.Index(fields=["status", "name_initials"], name="cadre_status_initials_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,7 +23,7 @@ from .forms import (
 from .models import CadreStatus, CareNeed
 from .selectors import (
     cadre_detail,
-    cadre_list,
+    cadre_list_page,
     cadre_picker,
     cadre_timeline,
     cadres_visible_to,
@@ -52,8 +52,13 @@ def registry(request):
     form = CadreFilterForm(request.GET or None, **registry_filter_choices(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    cadres = cadre_list(user=request.user, filters=filters, today=today)
-    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = cadre_list_page(
+        user=request.user,
+        filters=filters,
+        today=today,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     for cadre in page:
         cadre.age = cadre.age_on(today)
     keep = request.GET.copy()

@@ -15,6 +15,10 @@ def upload_path(job: "ImportJob", filename: str) -> str:
     return f"ledger/imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+def rows_path(job: "ImportJob", filename: str) -> str:
+    return f"ledger/imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.rows.json"
+
+
 class ImportJob(models.Model):
     """台账导入: one uploaded spreadsheet of cadres, checked row by row and then, if
     every row is good, imported all at once (or not at all)."""
@@ -38,6 +42,9 @@ class ImportJob(models.Model):
     )
     file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
+    rows_file = models.FileField(
+        _("rows read from the file"), upload_to=rows_path, max_length=200, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
     )

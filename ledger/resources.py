@@ -198,7 +198,7 @@ class CadreLedgerResource(resources.ModelResource):
     # The checks ----------------------------------------------------------------------
 
     def _check_unit(self, instance: Cadre, add, errors) -> None:
-        if "unit" in errors or instance.unit is None:
+        if "unit" in errors or instance.unit_id is None:
             return
         if self.editable_unit_ids is not None and instance.unit.pk not in self.editable_unit_ids:
             add("unit", _("You may not import into this unit."), "unit_out_of_scope")
@@ -247,7 +247,11 @@ class CadreLedgerResource(resources.ModelResource):
         if column.header not in row:
             return None
         try:
-            branch = column.parse(row[column.header], branches=self.branches, unit=instance.unit)
+            branch = column.parse(
+                row[column.header],
+                branches=self.branches,
+                unit=instance.unit if instance.unit_id else None,
+            )
         except CellError as error:
             add("branch", error.message, error.code, error.params)
             return None

@@ -68,6 +68,17 @@ def progress_key(job_id: int) -> str:
     return f"ledger:import:{job_id}:percent"
 
 
+def _report_checked(*, job_id: int, done: int) -> None:
+    """Rows checked so far, written outside any transaction so the page sees it."""
+    ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
+
+
+def _report_importing(*, job_id: int, percent: int) -> None:
+    """How far the import has got, through the cache: the job's row is inside the
+    import's transaction and other connections would not see it change."""
+    cache.set(progress_key(job_id), percent, PROGRESS_SECONDS)
+
+
 # Upload ----------------------------------------------------------------------------------
 
 
@@ -84,6 +95,7 @@ def import_job_create(*, user: User, upload: UploadedFile) -> tuple[ImportJob, L
         ignored_columns=sheet.ignored,
     )
     job.file.save(upload.name or "ledger", ContentFile(data), save=False)
+    job.rows_file.save("rows.json", ContentFile(sheet.to_json()), save=False)
     job.full_clean()
     job.save()
     return job, sheet
@@ -107,13 +119,12 @@ def import_job_validate(*, job: ImportJob, sheet: LedgerSheet | None = None) -> 
     if not claimed:
         return job
 
-    def report(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
-
     try:
         with translation.override(settings.LANGUAGE_CODE):
             sheet = sheet or _read(job)
-            outcome = _check(job, sheet, report=report)
+            outcome = _check(
+                job, sheet, report=lambda done: _report_checked(job_id=job.pk, done=done)
+            )
             preview = _preview(outcome.ready, user=job.user)
     except Exception as error:
         logger.exception("Checking ledger import %s failed", job.pk)
@@ -132,9 +143,11 @@ def import_job_validate(*, job: ImportJob, sheet: LedgerSheet | None = None) -> 
 
 
 def _read(job: ImportJob) -> LedgerSheet:
+    if job.rows_file:
+        with job.rows_file.open("rb") as stored:
+            return LedgerSheet.from_json(stored.read())
     with job.file.open("rb") as stored:
-        data = stored.read()
-    return read_ledger(data, name=job.original_name)
+        return read_ledger(stored.read(), name=job.original_name)
 
 
 def _check(job: ImportJob, sheet: LedgerSheet, *, report: Callable[[int], None]) -> CheckOutcome:
@@ -244,8 +257,7 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
     job.refresh_from_db()
     if job.status != ImportJob.Status.IMPORTING:
         return job
-    key = progress_key(job.pk)
-    cache.set(key, 0, PROGRESS_SECONDS)
+    _report_importing(job_id=job.pk, percent=0)
     try:
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             if not can_edit_registry(user=job.user):
@@ -253,16 +265,21 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
             sheet = _read(job)
             total = max(len(sheet), 1)
 
-            def checked(done: int) -> None:
-                cache.set(key, done * 50 // total, PROGRESS_SECONDS)
-
-            def written(done: int) -> None:
-                cache.set(key, 50 + done * 50 // total, PROGRESS_SECONDS)
-
-            outcome = _check(job, sheet, report=checked)
+            # Checking again is the first half of the bar, writing the second.
+            outcome = _check(
+                job,
+                sheet,
+                report=lambda done: _report_importing(job_id=job.pk, percent=done * 50 // total),
+            )
             if outcome.problems:
                 raise RegistryChanged(outcome)
-            created = _write(outcome.ready, job=job, report=written)
+            created = _write(
+                outcome.ready,
+                job=job,
+                report=lambda done: _report_importing(
+                    job_id=job.pk, percent=50 + done * 50 // total
+                ),
+            )
             job.status = ImportJob.Status.DONE
             job.created_count = created
             job.processed_rows = len(sheet)
@@ -283,7 +300,7 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         logger.exception("Ledger import %s failed", job.pk)
         _fail(job, error)
     finally:
-        cache.delete(key)
+        cache.delete(progress_key(job.pk))
     return job
 
 

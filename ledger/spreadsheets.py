@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
+import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .columns import (
     CHOICES_SHEET,
+    COLUMNS_BY_KEY,
     DATA_SHEET,
     LEDGER_COLUMNS,
     NOTES_SHEET,
@@ -67,6 +70,36 @@ class LedgerSheet:
 
     def dataset(self, start: int = 0, stop: int | None = None) -> tablib.Dataset:
         return tablib.Dataset(*self.rows[start:stop], headers=self.headers)
+
+    def to_json(self) -> bytes:
+        """The rows as read, to be checked again and imported without parsing the
+        workbook each time. Dates become ISO text, which the date columns read back."""
+        return json.dumps(
+            {
+                "columns": [column.key for column in self.columns],
+                "ignored": self.ignored,
+                "rows": self.rows,
+            },
+            ensure_ascii=False,
+            default=_json_cell,
+        ).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> LedgerSheet:
+        content = json.loads(data)
+        return cls(
+            columns=[COLUMNS_BY_KEY[key] for key in content["columns"]],
+            rows=[tuple(row) for row in content["rows"]],
+            ignored=content["ignored"],
+        )
+
+
+def _json_cell(value: Any) -> str:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
 
 
 def read_ledger(data: bytes, *, name: str) -> LedgerSheet:

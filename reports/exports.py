@@ -124,7 +124,9 @@ def write_xlsx(
     and return the number of rows written. Rows are consumed one at a time and each is
     flushed to disk before the next (XlsxWriter's constant memory mode), so ``rows`` may
     be a generator over any number of records."""
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    # The rows go to a temporary file of XlsxWriter's own (removed on close) as they
+    # come, and are zipped into ``out`` at the end.
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
     try:
         sheet = workbook.add_worksheet(title[:31])
         sheet.freeze_panes(1, 0)

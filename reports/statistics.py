@@ -20,7 +20,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -592,7 +592,7 @@ def volunteer_hours(*, user: User, year: int, today: datetime.date) -> Report:
     return Report(
         columns=[
             Column(gettext("Rank"), Format.COUNT),
-            Column(gettext("name"), Format.TEXT),
+            Column(pgettext("person", "name"), Format.TEXT),
             Column(gettext("unit"), Format.TEXT),
             Column(gettext("Volunteer hours"), Format.DECIMAL),
             Column(gettext("Times served"), Format.COUNT),
