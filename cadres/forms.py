@@ -3,6 +3,7 @@ import html
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -52,6 +53,23 @@ class LongSelect(forms.Select):
         return mark_safe("".join(parts))  # every part is escaped above
 
 
+class NameChoiceIterator(ModelChoiceIterator):
+    """Choices read as (pk, name) rows rather than as a model instance each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A choice of records shown by their name (``__str__`` is the name), for lists of
+    thousands such as a large bureau's party branches."""
+
+    iterator = NameChoiceIterator
+    widget = LongSelect
+
+
 def _escaped(value) -> str:
     """What ``{{ value }}`` writes: safe strings as they are, anything else escaped."""
     if hasattr(value, "__html__"):
@@ -76,12 +94,11 @@ class CadreFilterForm(forms.Form):
         empty_label=_("All"),
         widget=LongSelect,
     )
-    branch = forms.ModelChoiceField(
+    branch = NameChoiceField(
         label=_("branch"),
         queryset=PartyBranch.objects.none(),
         required=False,
         empty_label=_("All"),
-        widget=LongSelect,
     )
     retirement_kind = forms.ChoiceField(
         label=_("retirement kind"), choices=_blank(RetirementKind.choices), required=False

@@ -21,7 +21,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "user__username", "user__full_name"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
-    exclude = ["errors", "preview"]
+    exclude = ["errors", "preview", "rows_file"]
 
     def get_queryset(self, request):
         jobs = super().get_queryset(request).defer("errors", "preview")

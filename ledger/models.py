@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def upload_path(job: "ImportJob", filename: str) -> str:
@@ -30,7 +31,7 @@ class ImportJob(models.Model):
         INVALID = "invalid", _("Has errors")
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("import", "Failed")
 
     RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
 

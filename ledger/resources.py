@@ -82,16 +82,14 @@ class CadreLedgerResource(resources.ModelResource):
         skip_diff = True
         skip_html_diff = True
         clean_model_instances = True
-        store_instance = True
         use_transactions = True
         # Rows are never saved by the resource; "bulk" spares each row a savepoint.
         use_bulk = True
 
-    def __init__(self, *, user: User, today: datetime.date):
+    def __init__(self, *, user: User):
         super().__init__()
         self.fields = _model_fields()
         self.user = user
-        self.today = today
         self.editable_unit_ids = (
             visible_unit_ids(user=user) if can_edit_registry(user=user) else set()
         )

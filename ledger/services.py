@@ -151,7 +151,7 @@ def _read(job: ImportJob) -> LedgerSheet:
 
 
 def _check(job: ImportJob, sheet: LedgerSheet, *, report: Callable[[int], None]) -> CheckOutcome:
-    resource = CadreLedgerResource(user=job.user, today=timezone.localdate())
+    resource = CadreLedgerResource(user=job.user)
     resource.prepare(sheet)
     outcome = CheckOutcome()
     order = {header: index for index, header in enumerate(sheet.headers)}

@@ -64,7 +64,10 @@ def upload(request):
                 )
             else:
                 job = import_job_validate(job=job, sheet=sheet)
-                messages.success(request, _("The file has been checked."))
+                if job.status == ImportJob.Status.VALID:
+                    messages.success(request, _("The file has been checked."))
+                else:
+                    messages.warning(request, _("The file has been checked and has problems."))
             return redirect(job)
     jobs = Paginator(recent_import_jobs(user=request.user), JOBS_PAGE_SIZE).get_page(
         request.GET.get("page")

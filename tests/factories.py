@@ -240,3 +240,21 @@ class ReminderItemFactory(DjangoModelFactory):
     occurrence = datetime.date(2026, 11, 25)
     planned_for = datetime.date(2026, 11, 22)
     details = factory.LazyAttribute(lambda o: {"name": o.cadre.name, "age": 80})
+
+
+class ImportJobFactory(DjangoModelFactory):
+    """A checked ledger upload, ready to import (the file itself is not needed to show
+    its pages)."""
+
+    class Meta:
+        model = "ledger.ImportJob"
+
+    user = factory.SubFactory(UserFactory)
+    file = "ledger/imports/2026/01/test.xlsx"
+    original_name = "台账.xlsx"
+    status = "valid"
+    total_rows = 1
+    processed_rows = 1
+    preview = factory.LazyFunction(
+        lambda: {"rows": [], "cadres": 1, "contacts": 0, "branch_members": 0}
+    )

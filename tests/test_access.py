@@ -15,6 +15,7 @@ from tests.factories import (
     CadreFactory,
     CareNeedFactory,
     DigestFactory,
+    ImportJobFactory,
     PartyBranchFactory,
     SuggestionFactory,
     TeamFactory,
@@ -25,7 +26,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-STAFF_NAMESPACES = {"accounts", "activities", "branches", "cadres", "reminders", "reports"}
+STAFF_NAMESPACES = {
+    "accounts",
+    "activities",
+    "branches",
+    "cadres",
+    "ledger",
+    "reminders",
+    "reports",
+}
 # The calendar feed answers calendar apps, which cannot sign in: its secret token is the
 # key (tests/reminders/test_feeds.py checks it without a login).
 PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed"}
@@ -45,7 +54,15 @@ EDITING = {
     "activities:honour_new",
     "activities:suggestion_new",
     "activities:suggestion_answer",
+    # The whole ledger import is for those who record.
+    "ledger:upload",
+    "ledger:template",
+    "ledger:job",
+    "ledger:job_progress",
+    "ledger:commit",
 }
+# Import jobs are seen by their own user and administrators only.
+OWN_ONLY = {"import_job"}
 # Pages that record something which branch secretaries may nevertheless use, for the
 # branches they lead only (recording their branch's 三会一课 is their job): not in
 # EDITING, so the walk below expects 200 for their branch and 404 for another unit's;
@@ -101,6 +118,11 @@ PAGES = {
     "activities:suggestion_new": None,
     "activities:suggestion_answer": "suggestion",
     "reminders:feed_reset": None,
+    "ledger:upload": None,
+    "ledger:template": None,
+    "ledger:job": "import_job",
+    "ledger:job_progress": "import_job",
+    "ledger:commit": "import_job",
 }
 
 
@@ -145,6 +167,7 @@ def world(db):
             ),
             "suggestion": SuggestionFactory(cadre=CadreFactory(unit=unit)),
             "failed_digest": DigestFactory(recipient=colleague, status=Digest.Status.FAILED),
+            "import_job": ImportJobFactory(user=colleague),
         }
         branch = PartyBranchFactory(unit=unit)
         records[side]["branch"] = branch
@@ -186,6 +209,7 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
     mine = {
         **records["mine"],
         "failed_digest": DigestFactory(recipient=users[role], status="failed"),
+        "import_job": ImportJobFactory(user=users[role]),
     }
     own = client.get(url_for(name, kind, mine), follow=True)
     if role == User.Role.BRANCH_SECRETARY and name in EDITING:
@@ -196,6 +220,8 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
         return
     other = client.get(url_for(name, kind, records["theirs"]))
     sees_everything = role in (User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF)
+    if kind in OWN_ONLY:
+        sees_everything = role == User.Role.ADMINISTRATOR
     assert other.status_code == (200 if sees_everything else 404)
 
 

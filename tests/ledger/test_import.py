@@ -1,7 +1,9 @@
 """Importing a checked file: everything in one transaction, or nothing."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from branches.models import BranchRole
 from cadres.models import Cadre, FamilyContact
 from cadres.pinyin import name_pinyin
 from ledger import services
+from ledger.columns import LEDGER_COLUMNS, with_ledger_annotations
 from ledger.models import ImportJob
 from ledger.services import (
     import_job_commit,
@@ -17,7 +20,7 @@ from ledger.services import (
     import_job_mark_importing,
     import_job_validate,
 )
-from tests.factories import CadreFactory
+from tests.factories import BranchRoleFactory, CadreFactory, FamilyContactFactory
 
 from .conftest import person, upload_file, xlsx
 
@@ -166,3 +169,68 @@ def test_a_user_who_lost_the_right_to_edit_imports_nothing(staff, unit_a):
     job = import_job_commit(job=job)
     assert job.status == ImportJob.Status.FAILED
     assert not Cadre.objects.exists()
+
+
+def test_a_ledger_exported_with_the_shared_columns_imports_back(staff, unit_a, branch):
+    """What reports' export writes (every column, liaison included) is what the import
+    reads: cadres removed after the export come back with the same facts."""
+    originals = []
+    for n in range(3):
+        cadre = CadreFactory(unit=unit_a, liaison=staff, hobbies=f"书法{n}", rank="clerk")
+        FamilyContactFactory(cadre=cadre, name=f"家属{n}", is_emergency_contact=True)
+        BranchRoleFactory(branch=branch, cadre=cadre)
+        originals.append(cadre)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([column.header for column in LEDGER_COLUMNS])
+    exported = with_ledger_annotations(Cadre.objects.select_related("unit", "liaison"))
+    for cadre in exported.order_by("id"):
+        sheet.append([column.render(cadre) for column in LEDGER_COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    facts = list(
+        Cadre.objects.order_by("id").values_list(
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "unit",
+            "rank",
+            "hobbies",
+            "political_status",
+            "party_joined_on",
+            "retirement_date",
+        )
+    )
+    BranchRole.objects.all().delete()
+    FamilyContact.objects.all().delete()
+    Cadre.objects.all().delete()
+
+    job, rows = import_job_create(user=staff, upload=upload_file(out.getvalue()))
+    job = import_job_validate(job=job, sheet=rows)
+    assert job.status == ImportJob.Status.VALID, job.errors
+    assert job.ignored_columns == ["一对一联系人"]
+    job = commit(job)
+    assert job.created_count == 3
+    again = Cadre.objects.order_by("id")
+    assert [
+        tuple(row)
+        for row in again.values_list(
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "unit",
+            "rank",
+            "hobbies",
+            "political_status",
+            "party_joined_on",
+            "retirement_date",
+        )
+    ] == facts
+    assert sorted(FamilyContact.objects.values_list("name", flat=True)) == [
+        "家属0",
+        "家属1",
+        "家属2",
+    ]
+    assert BranchRole.objects.filter(branch=branch).count() == 3
