@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -244,3 +245,9 @@ def can_see_id_numbers(*, user: User) -> bool:
 def can_edit_registry(*, user: User) -> bool:
     """Branch secretaries read; unit staff, bureau staff and administrators record."""
     return user.is_superuser or user.role != User.Role.BRANCH_SECRETARY
+
+
+def require_editor(*, user: User) -> None:
+    """A page that records something answers 403 to those who only read."""
+    if not can_edit_registry(user=user):
+        raise PermissionDenied

@@ -12,7 +12,9 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
-from accounts.scoping import can_edit_registry
+from accounts.forms import form_add_service_errors
+from accounts.scoping import can_edit_registry, require_editor
+from cadres.picking import chosen_cadre, preset_cadre
 
 from .forms import (
     ActivityFilterForm,
@@ -64,11 +66,6 @@ from .services import (
 PAGE_SIZE = 30
 
 
-def _require_editor(user) -> None:
-    if not can_edit_registry(user=user):
-        raise PermissionDenied
-
-
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -77,35 +74,6 @@ def _query_without_page(request) -> str:
     keep = request.GET.copy()
     keep.pop("page", None)
     return keep.urlencode()
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form that was submitted."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _preset_cadre(request, cadres, initial: dict):
-    """The cadre a form starts with (``?cadre=`` from a cadre's page): one of the user's,
-    or 404."""
-    if not request.GET.get("cadre"):
-        return None
-    preset = get_object_or_404(cadres, pk=request.GET["cadre"])
-    initial["cadre"] = preset
-    return preset
-
-
-def _chosen_cadre(form, cadres):
-    """The cadre picked in a form that is shown again (so the picker shows the name)."""
-    if form is None or not form.is_bound:
-        return None
-    chosen = form["cadre"].value()
-    if not str(chosen or "").isdigit():
-        return None
-    return cadres.select_related("unit").filter(pk=chosen).first()
 
 
 # Activities ------------------------------------------------------------------------------
@@ -184,7 +152,7 @@ def detail(request, pk: int):
                 activity=activity, rows=form.cleaned_data["rows"], user=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The check-in has been saved."))
             return redirect(activity)
@@ -198,7 +166,7 @@ def detail(request, pk: int):
             "attended_count": len(attended),
             "hours_total": sum(row.volunteer_hours for row in attended),
             "form": form,
-            "preset": _chosen_cadre(form, cadres),
+            "preset": chosen_cadre(form, cadres),
             "suggestions": activity_suggestions(user=request.user, activity=activity),
             "can_edit": can_edit,
         },
@@ -215,7 +183,7 @@ def _activity_choices(user) -> dict:
 
 @login_required
 def new(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     choices = _activity_choices(request.user)
     initial = {"unit": request.user.unit_id}
     if request.GET.get("team", "").isdigit():
@@ -226,7 +194,7 @@ def new(request):
         try:
             activity = activity_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The activity “%(title)s” has been saved.") % {"title": activity.title}
@@ -237,7 +205,7 @@ def new(request):
 
 @login_required
 def edit(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     activity = activity_detail(user=request.user, pk=pk)
     choices = _activity_choices(request.user)
     # A team since made inactive stays choosable on the activities it already ran.
@@ -253,7 +221,7 @@ def edit(request, pk: int):
         try:
             activity_update(activity=activity, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The activity “%(title)s” has been saved.") % {"title": activity.title}
@@ -307,17 +275,17 @@ def team(request, pk: int):
 
 @login_required
 def membership_new(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     team = team_detail(user=request.user, pk=pk)
     cadres = cadres_to_choose(user=request.user)
     initial = {"joined_on": timezone.localdate()}
-    preset = _preset_cadre(request, cadres, initial)
+    preset = preset_cadre(request, cadres, initial)
     form = MembershipForm(request.POST or None, initial=initial, cadres=cadres)
     if request.method == "POST" and form.is_valid():
         try:
             membership = team_membership_add(team=team, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -328,14 +296,14 @@ def membership_new(request, pk: int):
     return render(
         request,
         "activities/membership_form.html",
-        {"team": team, "form": form, "preset": preset or _chosen_cadre(form, cadres)},
+        {"team": team, "form": form, "preset": preset or chosen_cadre(form, cadres)},
     )
 
 
 @login_required
 def membership_end(request, pk: int):
     """Confirm, then take a cadre off a team."""
-    _require_editor(request.user)
+    require_editor(user=request.user)
     membership = membership_for(user=request.user, pk=pk)
     if request.method == "POST":
         team_membership_end(membership=membership, user=request.user)
@@ -370,12 +338,12 @@ def honours(request):
 
 @login_required
 def honour_new(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadres = cadres_to_choose(user=request.user)
     branches = branches_visible_to(user=request.user)
     teams = teams_visible_to(user=request.user)
     initial = {"year": timezone.localdate().year}
-    preset = _preset_cadre(request, cadres, initial)
+    preset = preset_cadre(request, cadres, initial)
     for kind, choices in ((RecipientKind.TEAM, teams), (RecipientKind.BRANCH, branches)):
         if request.GET.get(kind, "").isdigit():
             initial[kind] = get_object_or_404(choices, pk=request.GET[kind])
@@ -389,7 +357,7 @@ def honour_new(request):
         try:
             honour = honour_record(user=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -400,7 +368,7 @@ def honour_new(request):
     return render(
         request,
         "activities/honour_form.html",
-        {"form": form, "preset": preset or _chosen_cadre(form, cadres)},
+        {"form": form, "preset": preset or chosen_cadre(form, cadres)},
     )
 
 
@@ -432,11 +400,11 @@ def suggestions(request):
 
 @login_required
 def suggestion_new(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadres = cadres_to_choose(user=request.user)
     activities = activities_visible_to(user=request.user).order_by("-starts_at", "-id")
     initial = {"submitted_on": timezone.localdate()}
-    preset = _preset_cadre(request, cadres, initial)
+    preset = preset_cadre(request, cadres, initial)
     if request.GET.get("activity", "").isdigit():
         initial["activity"] = get_object_or_404(activities, pk=request.GET["activity"])
     form = SuggestionForm(
@@ -446,7 +414,7 @@ def suggestion_new(request):
         try:
             suggestion = suggestion_record(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -456,14 +424,14 @@ def suggestion_new(request):
     return render(
         request,
         "activities/suggestion_form.html",
-        {"form": form, "preset": preset or _chosen_cadre(form, cadres)},
+        {"form": form, "preset": preset or chosen_cadre(form, cadres)},
     )
 
 
 @login_required
 def suggestion_answer_view(request, pk: int):
     """Forward a suggestion or record the answer to it."""
-    _require_editor(request.user)
+    require_editor(user=request.user)
     suggestion = suggestion_for(user=request.user, pk=pk)
     initial = model_to_dict(suggestion, fields=SuggestionAnswerForm._meta.fields)
     if suggestion.status == Suggestion.Status.RECEIVED:
@@ -475,7 +443,7 @@ def suggestion_answer_view(request, pk: int):
         try:
             suggestion_answer(suggestion=suggestion, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The suggestion has been updated."))
             return redirect("activities:suggestions")

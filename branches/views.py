@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
+from accounts.forms import form_add_service_errors
 
 from .forms import BranchFilterForm, BranchMeetingForm
 from .models import BranchMeeting
@@ -79,15 +80,6 @@ def detail(request, pk: int):
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form that was submitted."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def meeting_new(request, pk: int):
     branch = branch_for_meeting_edit(user=request.user, pk=pk)
@@ -107,7 +99,7 @@ def meeting_new(request, pk: int):
                 **form.meeting_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -136,7 +128,7 @@ def meeting_edit(request, pk: int):
                 **form.meeting_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect("branches:detail", pk=branch.pk)

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
-from accounts.scoping import can_edit_registry, can_see_id_numbers
+from accounts.scoping import can_edit_registry, can_see_id_numbers, require_editor
 
 from .forms import (
     AssignForm,
@@ -21,6 +21,7 @@ from .forms import (
     VisitForm,
 )
 from .models import CadreStatus, CareNeed
+from .picking import chosen_cadre, preset_cadre
 from .selectors import (
     cadre_detail,
     cadre_list_page,
@@ -101,7 +102,7 @@ def detail(request, pk: int):
 
 @login_required
 def edit(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
     show_id_number = can_see_id_numbers(user=request.user)
     form = CadreForm(
@@ -139,27 +140,6 @@ def history(request, pk: int):
     )
 
 
-def _require_editor(user) -> None:
-    if not can_edit_registry(user=user):
-        raise PermissionDenied
-
-
-def _preset_cadre(request, cadres, initial: dict):
-    """The cadre a form starts with (``?cadre=`` from the cadre page): one of the user's,
-    or 404."""
-    if not request.GET.get("cadre"):
-        return None
-    preset = get_object_or_404(cadres, pk=request.GET["cadre"])
-    initial["cadre"] = preset
-    return preset
-
-
-def _chosen_cadre(form, cadres):
-    """The cadre picked in a form that is shown again (so the picker shows the name)."""
-    chosen = form["cadre"].value()
-    return cadres.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
-
-
 @login_required
 def picker(request):
     """htmx partial: the cadres matching what has been typed so far."""
@@ -187,12 +167,12 @@ def visits(request):
 
 @login_required
 def visit_new(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
     initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
     if request.GET.get("occasion", "").isdigit():
         initial["occasion"] = int(request.GET["occasion"])  # e.g. from a holiday campaign
-    preset = _preset_cadre(request, cadres, initial)
+    preset = preset_cadre(request, cadres, initial)
     form = VisitForm(
         request.POST or None,
         initial=initial,
@@ -206,13 +186,13 @@ def visit_new(request):
             request, _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name}
         )
         return redirect(visit.cadre.get_absolute_url())
-    preset = preset or _chosen_cadre(form, cadres)
+    preset = preset or chosen_cadre(form, cadres)
     return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
 
 
 @login_required
 def mark_deceased(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadre = get_object_or_404(
         cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER), pk=pk
     )
@@ -236,7 +216,7 @@ def mark_deceased(request, pk: int):
 
 @login_required
 def transfer_out(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadre = get_object_or_404(
         cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER), pk=pk
     )
@@ -283,10 +263,10 @@ def needs(request):
 
 @login_required
 def need_new(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
     initial = {"raised_on": timezone.localdate()}
-    preset = _preset_cadre(request, cadres, initial)
+    preset = preset_cadre(request, cadres, initial)
     form = CareNeedForm(
         request.POST or None,
         initial=initial,
@@ -297,13 +277,13 @@ def need_new(request):
         need = care_need_raise(by=request.user, **form.cleaned_data)
         messages.success(request, _("The need has been recorded."))
         return redirect(need.cadre.get_absolute_url())
-    preset = preset or _chosen_cadre(form, cadres)
+    preset = preset or chosen_cadre(form, cadres)
     return render(request, "cadres/need_form.html", {"form": form, "preset": preset})
 
 
 @login_required
 def need_assign(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     need = care_need_for(user=request.user, pk=pk)
     form = AssignForm(request.POST or None, staff=staff_visible_to(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -317,7 +297,7 @@ def need_assign(request, pk: int):
 
 @login_required
 def need_resolve(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     need = care_need_for(user=request.user, pk=pk)
     if need.status == CareNeed.Status.RESOLVED:
         messages.error(request, _("This need is already resolved."))

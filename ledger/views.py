@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import can_edit_registry
+from accounts.scoping import require_editor
 from cadres.selectors import registry_filter_choices
 
 from .columns import COLUMNS_BY_KEY
@@ -40,15 +40,10 @@ PREVIEW_COLUMNS = [
 ]
 
 
-def _require_editor(user) -> None:
-    if not can_edit_registry(user=user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +72,7 @@ def upload(request):
 
 @login_required
 def template(request):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     choices = registry_filter_choices(user=request.user)
     content = template_workbook(
         unit_names=list(choices["units"].values_list("name", flat=True)),
@@ -94,7 +89,7 @@ def _job_context(request, job: ImportJob) -> dict:
 
 @login_required
 def job(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     job = import_job_for(user=request.user, pk=pk)
     errors = Paginator(job.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -112,7 +107,7 @@ def job(request, pk: int):
 def job_progress(request, pk: int):
     """htmx fragment polled every second while the job runs; once it has finished, the
     whole page is reloaded to show the outcome."""
-    _require_editor(request.user)
+    require_editor(user=request.user)
     job = import_job_for(user=request.user, pk=pk)
     response = render(request, "ledger/_job_progress.html", _job_context(request, job))
     if request.headers.get("HX-Request") and not job.is_running:
@@ -123,7 +118,7 @@ def job_progress(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def commit(request, pk: int):
-    _require_editor(request.user)
+    require_editor(user=request.user)
     job = import_job_for(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "ledger/commit_confirm.html", {"job": job})
