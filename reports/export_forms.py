@@ -21,7 +21,7 @@ class LedgerColumnsForm(forms.Form):
 
     columns = forms.MultipleChoiceField(
         label=_("Columns"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose at least one column.")},
     )
 
