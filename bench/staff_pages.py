@@ -50,8 +50,8 @@ def admin_pages() -> list[tuple[str, str]]:
     return [("admin changelist", changelist), ("admin search q=zs", f"{changelist}?q=zs")]
 
 
-def time_page(client, url: str, repeat: int) -> tuple[float, list[str]]:
-    """Median seconds of ``repeat`` requests, and the SQL of one (after a warm-up)."""
+def capture(client, url: str) -> list[str]:
+    """The SQL of one request (which also warms the page up)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -60,29 +60,26 @@ def time_page(client, url: str, repeat: int) -> tuple[float, list[str]]:
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}")
     # Read them now: every request starts by emptying the connection's query log.
-    statements = [query["sql"] for query in captured.captured_queries]
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), statements
+    return [query["sql"] for query in captured.captured_queries]
 
 
-def time_sql(statements: list[str], repeat: int) -> float:
-    """Median seconds to run ``statements`` again and read all their rows."""
+def time_request(client, url: str) -> float:
+    started = time.perf_counter()
+    client.get(url)
+    return time.perf_counter() - started
+
+
+def time_sql(statements: list[str]) -> float:
+    """Seconds to run ``statements`` again and read all their rows."""
     from django.db import connection
 
-    work = [sql for sql in statements if not sql.lstrip().upper().startswith(TRANSACTION_CONTROL)]
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in work:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if not sql.lstrip().upper().startswith(TRANSACTION_CONTROL):
                 cursor.execute(sql)
                 cursor.fetchall()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+    return time.perf_counter() - started
 
 
 def measure(folder: str, repeat: int) -> list[tuple]:
@@ -112,7 +109,7 @@ def measure(folder: str, repeat: int) -> list[tuple]:
         .order_by("-visit_count", "pk")
         .first()
     )
-    rows = []
+    requests = []  # (login, page, client, url)
     for username, pages in [
         ("admin", admin_pages()),
         ("bureau", staff_pages(cadre.pk)),
@@ -120,10 +117,22 @@ def measure(folder: str, repeat: int) -> list[tuple]:
     ]:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for name, url in pages:
-            seconds, statements = time_page(client, url, repeat)
-            rows.append((username, name, seconds, len(statements), time_sql(statements, repeat)))
-    return rows
+        requests += [(username, name, client, url) for name, url in pages]
+    statements = [capture(client, url) for _login, _name, client, url in requests]
+    # Round after round over every page, so that a busy moment of the machine weighs on
+    # all pages alike rather than on the few measured then.
+    page_runs = [[] for _ in requests]
+    sql_runs = [[] for _ in requests]
+    for _ in range(repeat):
+        for index, (_login, _name, client, url) in enumerate(requests):
+            page_runs[index].append(time_request(client, url))
+            sql_runs[index].append(time_sql(statements[index]))
+    return [
+        (login, name, statistics.median(pages), len(sql), statistics.median(sqls))
+        for (login, name, _client, _url), pages, sql, sqls in zip(
+            requests, page_runs, statements, sql_runs, strict=True
+        )
+    ]
 
 
 def print_table(rows: list[tuple]) -> None:
@@ -133,10 +142,14 @@ def print_table(rows: list[tuple]) -> None:
         f"{'page/SQL':>8} {'page/admin':>10}"
     )
     for login, name, seconds, queries, sql in rows:
-        print(
+        # Marked: a staff page slower than the admin changelist, or than 3x its own SQL.
+        marks = "" if login == "admin" else "*" * (seconds > admin) + "+" * (seconds > 3 * sql)
+        line = (
             f"{login:<7} {name:<18} {seconds * 1000:>9.1f} {queries:>7} {sql * 1000:>7.1f} "
-            f"{seconds / sql:>8.1f} {seconds / admin:>10.2f}"
+            f"{seconds / sql:>8.1f} {seconds / admin:>10.2f} {marks}"
         )
+        print(line.rstrip())
+    print("* slower than the admin changelist   + more than 3x its own SQL")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from accounts.scoping import scope_queryset
+from accounts.scoping import scope_queryset, visible_unit_ids
 
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, PoliticalStatus, Visit
@@ -176,7 +176,8 @@ def cadre_list(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     """The registry list: the user's cadres, searched, filtered and sorted, with their
     current branch, in a fixed number of queries whatever the page size."""
     current_branch = BranchRole.objects.filter(cadre=OuterRef("pk"), ended_on__isnull=True)
-    return _registry_rows(user=user, filters=filters, today=today).annotate(
+    matching = _matching_cadres(user=user, filters=filters, today=today)
+    return _in_list_order(matching, user=user, filters=filters).annotate(
         branch_name=Subquery(current_branch.values("branch__name")[:1]),
         branch_role=Subquery(current_branch.values("role")[:1]),
     )
@@ -187,8 +188,11 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
     ``branch_role``. The current branch is read for the page's cadres only: as an
     annotation of the list, SQLite would look it up for every matching cadre before
     sorting them (100,000 look-ups for a page of 50)."""
-    rows = _registry_rows(user=user, filters=filters, today=today)
-    page = Paginator(rows, per_page).get_page(number)
+    matching = _matching_cadres(user=user, filters=filters, today=today)
+    paginator = Paginator(_in_list_order(matching, user=user, filters=filters), per_page)
+    # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count.
+    paginator.count = matching.count()
+    page = paginator.get_page(number)
     cadres = list(page)
     # Past roles are dropped here rather than in SQL: given "ended_on IS NULL", SQLite
     # reads every current role of the register instead of the page's cadres' roles.
@@ -206,7 +210,7 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
     return page
 
 
-def _registry_rows(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
+def _matching_cadres(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     queryset = cadres_visible_to(user=user)
     status = filters.get("status") or CadreStatus.ON_REGISTER
     if status != "all":
@@ -229,10 +233,19 @@ def _registry_rows(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
         queryset = queryset.exclude(political_status=PoliticalStatus.CPC_MEMBER)
     if filters.get("liaison"):
         queryset = queryset.filter(liaison=filters["liaison"])
-    if (filters.get("q") or "").strip():
-        # The few cadres a search finds are read through the name indexes and then
-        # sorted; asked in one, SQLite would rather walk the whole register in name
-        # order to find them.
+    return queryset
+
+
+def _in_list_order(queryset: QuerySet[Cadre], *, user: User, filters: dict) -> QuerySet[Cadre]:
+    narrowed = visible_unit_ids(user=user) is not None or any(
+        filters.get(key) for key in ("unit", "branch", "liaison")
+    )
+    if narrowed or (filters.get("q") or "").strip():
+        # A unit's, a branch's or a liaison's cadres, or those a search finds, are few:
+        # asked as "id IN (...)", SQLite reads them through the index on that and sorts
+        # them; asked directly, it walks the whole register in name order to pick them
+        # out (the index the unfiltered list needs), which for a late page of a small
+        # unit means reading every cadre.
         queryset = Cadre.objects.filter(pk__in=queryset.values("pk"))
     return queryset.select_related("unit", "liaison").order_by(
         *SORTS.get(filters.get("sort") or "name", SORTS["name"])

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from branches.models import BranchRole
 from cadres.models import CadreStatus, Health, PoliticalStatus
 from tests.factories import BranchRoleFactory, CadreFactory, PartyBranchFactory, UserFactory
@@ -100,3 +101,49 @@ def test_query_count_does_not_grow_with_rows(client, staff, unit_a):
         response = client.get(URL)
     assert len(names(response)) == 31
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("z", ["周子", "张三"]),
+        ("zz", ["周子"]),
+        ("zhangs", ["张三"]),
+        ("y", ["杨一"]),
+        ("ls", ["李四"]),
+        ("zy", []),
+    ],
+)
+def test_pinyin_search_prefixes(client, staff, bureau, unit_a, text, expected):
+    for name in ["张三", "周子", "李四", "杨一"]:
+        CadreFactory(name=name, unit=unit_a)
+    bureau_staff = UserFactory(role=User.Role.BUREAU_STAFF, unit=bureau)
+    for user in (staff, bureau_staff):
+        client.force_login(user)
+        assert sorted(names(client.get(URL, {"q": text}))) == sorted(expected)
+
+
+def test_the_branch_column_shows_the_current_branch(client, staff, unit_a):
+    cadre = CadreFactory(name="党员", unit=unit_a)
+    CadreFactory(name="群众", unit=unit_a)
+    past = PartyBranchFactory(unit=unit_a, name="旧支部")
+    current = PartyBranchFactory(unit=unit_a, name="新支部")
+    BranchRoleFactory(
+        cadre=cadre,
+        branch=past,
+        started_on=datetime.date(2018, 1, 1),
+        ended_on=datetime.date(2021, 12, 31),
+    )
+    BranchRoleFactory(cadre=cadre, branch=current, started_on=datetime.date(2022, 1, 1))
+    client.force_login(staff)
+    page = client.get(URL).context["page"]
+    shown = {c.name: (c.branch_name, c.branch_role) for c in page}
+    assert shown == {"党员": ("新支部", BranchRole.Role.MEMBER), "群众": (None, None)}
+
+
+def test_the_branch_filter_lists_escaped_names_and_keeps_the_choice(client, staff, unit_a):
+    branch = PartyBranchFactory(unit=unit_a, name="<b>第一</b>支部")
+    client.force_login(staff)
+    html = client.get(URL, {"branch": branch.pk}).content.decode()
+    assert f'<option value="{branch.pk}" selected>&lt;b&gt;第一&lt;/b&gt;支部</option>' in html
+    assert '<select name="branch" class=' in html

@@ -71,3 +71,26 @@ def test_query_count_does_not_grow_with_rows(client, staff, unit_a):
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
     assert len(many) == len(few)
+
+
+def test_birthdays_beyond_those_shown_are_counted(client, staff, unit_a, monkeypatch):
+    monkeypatch.setattr("reports.selectors.BIRTHDAYS_SHOWN", 2)
+    soon = datetime.date.today() + datetime.timedelta(days=3)
+    for _ in range(3):
+        CadreFactory(unit=unit_a, birth_date=soon.replace(year=soon.year - 80))
+    client.force_login(staff)
+    context = client.get(URL).context
+    assert context["birthdays_count"] == 3 and len(context["birthdays"]) == 2
+
+
+def test_visit_charts_count_the_users_units_only(client, staff, unit_a, unit_a_child, unit_b):
+    today = datetime.date.today()
+    VisitFactory(cadre=CadreFactory(unit=unit_a), visited_on=today)
+    VisitFactory(cadre=CadreFactory(unit=unit_a_child), visited_on=today)
+    CadreFactory(unit=unit_a)
+    VisitFactory(cadre=CadreFactory(unit=unit_b), visited_on=today)
+    client.force_login(staff)
+    context = client.get(URL).context
+    assert sum(total for _label, total in context["visits_chart"]["totals"]) == 2
+    coverage = {row["label"]: row["note"] for row in context["coverage_chart"]["rows"]}
+    assert coverage == {unit_a.name: "2/3"}
