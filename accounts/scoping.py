@@ -251,3 +251,17 @@ def require_editor(*, user: User) -> None:
     """A page that records something answers 403 to those who only read."""
     if not can_edit_registry(user=user):
         raise PermissionDenied
+
+
+class ReadOnlyAdminMixin:
+    """An admin for records that are evidence (the export log, import jobs): listed and
+    read, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -70,12 +70,6 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    keep = request.GET.copy()
-    keep.pop("page", None)
-    return keep.urlencode()
-
-
 # Activities ------------------------------------------------------------------------------
 
 
@@ -93,7 +87,6 @@ def activities(request):
         {
             "form": form,
             "page": _page(request, activity_list(user=request.user, filters=filters)),
-            "query": _query_without_page(request),
             "can_edit": can_edit_registry(user=request.user),
             "tab": "list",
         },
@@ -243,7 +236,6 @@ def teams(request):
         {
             "form": form,
             "page": _page(request, team_list(user=request.user, filters=filters)),
-            "query": _query_without_page(request),
             "tab": "teams",
         },
     )
@@ -329,7 +321,6 @@ def honours(request):
         {
             "form": form,
             "page": _page(request, honour_list(user=request.user, filters=filters)),
-            "query": _query_without_page(request),
             "can_edit": can_edit_registry(user=request.user),
             "tab": "honours",
         },
@@ -379,17 +370,12 @@ def honour_new(request):
 def suggestions(request):
     form = SuggestionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    keep = request.GET.copy()
-    for name in ("page", "status"):
-        keep.pop(name, None)
     return render(
         request,
         "activities/suggestions.html",
         {
             "form": form,
             "page": _page(request, suggestion_list(user=request.user, filters=filters)),
-            "query": _query_without_page(request),
-            "query_without_status": keep.urlencode(),
             "status": filters.get("status", ""),
             "status_counts": suggestion_status_counts(user=request.user),
             "can_edit": can_edit_registry(user=request.user),

@@ -30,12 +30,6 @@ from .services import branch_meeting_record, branch_meeting_update
 PAGE_SIZE = 30
 
 
-def _query_without_page(request) -> str:
-    keep = request.GET.copy()
-    keep.pop("page", None)
-    return keep.urlencode()
-
-
 @login_required
 def branches(request):
     form = BranchFilterForm(request.GET or None, units=branch_filter_units(user=request.user))
@@ -55,7 +49,6 @@ def branches(request):
             "page": page,
             "figures": figures,
             "today": today,
-            "query": _query_without_page(request),
         },
     )
 

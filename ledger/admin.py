@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.scoping import ReadOnlyAdminMixin
+
 from .models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: jobs are made by the upload page and changed only by the import."""
 
     list_display = [
@@ -31,12 +33,3 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.scoping import UnitScopedAdminMixin
+from accounts.scoping import ReadOnlyAdminMixin, UnitScopedAdminMixin
 
 from .models import ExportRecord, YearTheme
 
@@ -12,7 +12,7 @@ class YearThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class ExportRecordAdmin(ReadOnlyAdminMixin, UnitScopedAdminMixin, admin.ModelAdmin):
     """The export log is evidence: it is read, never edited."""
 
     unit_path = "user__unit"
@@ -21,12 +21,3 @@ class ExportRecordAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name"]
     date_hierarchy = "exported_at"
     readonly_fields = [f.name for f in ExportRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -88,6 +88,9 @@ def test_list_is_paginated(client, staff, unit_a):
     client.force_login(staff)
     assert len(client.get(LIST).context["page"]) == 30
     assert len(client.get(LIST, {"page": 2}).context["page"]) == 1
+    # The page links keep the search.
+    body = client.get(LIST, {"q": "健康"}).content.decode()
+    assert 'href="?q=%E5%81%A5%E5%BA%B7&amp;page=2"' in body
 
 
 def test_list_query_count_does_not_grow_with_rows(client, staff, unit_a):
