@@ -56,7 +56,7 @@ def history_entries(
         if f.name not in SKIPPED and not isinstance(f, models.FileField)
     ]
     pairs = []
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+    for newer, older in zip(rows, [*rows[1:], None][: len(rows)], strict=True):
         if len(pairs) == limit:
             break
         changed = [

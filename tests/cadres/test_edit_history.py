@@ -185,3 +185,12 @@ def test_cadre_page_and_history_queries_do_not_grow_with_rows(client, staff, uni
         with CaptureQueriesContext(connection) as many:
             assert client.get(url).status_code == 200
         assert len(many) == count, url
+
+
+def test_a_record_without_history_rows_shows_an_empty_history(client, staff, unit_a):
+    # Bulk-loaded records (the demo registry, imports) may have no history row yet.
+    cadre = CadreFactory(unit=unit_a)
+    cadre.history.all().delete()
+    client.force_login(staff)
+    response = client.get(reverse("cadres:history", args=[cadre.pk]))
+    assert response.status_code == 200 and response.context["entries"] == []
