@@ -113,19 +113,35 @@ def scope_queryset(
     visible when it is of a branch they lead or of one of its members; records with
     neither path fall back to the unit.
     """
+    condition = scope_filter(
+        user=user, unit_path=unit_path, cadre_path=cadre_path, branch_path=branch_path
+    )
+    return queryset.filter(condition) if condition else queryset
+
+
+def scope_filter(
+    *,
+    user: User,
+    unit_path: str | tuple[str, ...],
+    cadre_path: str | None = None,
+    branch_path: str | None = None,
+) -> Q:
+    """The condition ``scope_queryset`` applies, for reads that are not a queryset of the
+    model itself (the reminder rules' light cadre rows, a subquery): an empty ``Q()``
+    (false in ``if``) when the user sees every row."""
     if reads_by_branch(user=user):
         if branch_path is not None:
-            return queryset.filter(**{_in(branch_path): led_branch_ids(user=user)})
+            return Q(**{_in(branch_path): led_branch_ids(user=user)})
         if cadre_path is not None:
-            return queryset.filter(**{_in(cadre_path): branch_member_ids(user=user)})
+            return Q(**{_in(cadre_path): branch_member_ids(user=user)})
     unit_ids = visible_unit_ids(user=user)
     if unit_ids is None:
-        return queryset
+        return Q()
     paths = (unit_path,) if isinstance(unit_path, str) else unit_path
     condition = Q()
     for path in paths:
         condition |= Q(**{_in(path): unit_ids})
-    return queryset.filter(condition)
+    return condition
 
 
 def _in(path: str) -> str:
@@ -188,14 +204,20 @@ class ScopedChoicesAdminMixin:
 
 
 class UnitScopedAdminMixin(ScopedChoicesAdminMixin):
-    """Django admin limited to the user's unit subtree for non-superusers: the
-    changelist, the change and history pages, autocomplete results (which offer only
-    visible records), and the related records a form may newly choose."""
+    """Django admin limited to the user's unit subtree for non-superusers, exactly as
+    the staff site's pages for unit staff: the changelist, the change, delete and
+    history pages, autocomplete results (which offer only visible records), and the
+    related records a form may newly choose. Branch secretaries have no admin at all
+    (``can_use_admin``)."""
 
     unit_path: str = "unit"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
+        if not can_use_admin(user=request.user):
+            # The admin site turns them away first; this holds should a view be reached
+            # some other way (a branch secretary's scope is not their unit).
+            return queryset.none()
         return scope_queryset(queryset, user=request.user, unit_path=self.unit_path)
 
     def _require_visible(self, request, object_id) -> None:
@@ -244,6 +266,19 @@ def can_see_id_numbers(*, user: User) -> bool:
 
 def can_edit_registry(*, user: User) -> bool:
     """Branch secretaries read; unit staff, bureau staff and administrators record."""
+    return user.is_superuser or user.role != User.Role.BRANCH_SECRETARY
+
+
+def can_use_admin(*, user: User) -> bool:
+    """Who may enter Django admin: active staff logins, except branch secretaries.
+
+    A branch secretary reads the branches they lead on the staff site and has no admin
+    access at all, whatever ``is_staff`` or permissions their login carries: admin
+    scopes by unit, and a secretary's scope is their branches' members, not their unit.
+    Unit staff use admin within their unit subtree (``UnitScopedAdminMixin``), exactly
+    as on the staff site; bureau staff and administrators see every unit."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
     return user.is_superuser or user.role != User.Role.BRANCH_SECRETARY
 
 

@@ -18,11 +18,9 @@ ROLE_PERMISSIONS = {
         "add": ["cadres", "activities"],
         "change": ["cadres", "activities"],
     },
-    User.Role.BRANCH_SECRETARY: {
-        "view": ["cadres", "branches", "activities"],
-        "add": ["branches"],
-        "change": ["branches"],
-    },
+    # Branch secretaries have no admin access (accounts.admin_site): their group holds
+    # no permission, and syncing empties a group made when it held some.
+    User.Role.BRANCH_SECRETARY: {},
 }
 
 

@@ -35,7 +35,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Applications
 # ------------------------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the site that refuses branch secretaries.
+    "accounts.admin_apps.YinlingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -236,6 +237,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # ------------------------------------------------------------------------------
+                "accounts.context_processors.admin_access",
 # Logging
 # ------------------------------------------------------------------------------
 LOGGING = {

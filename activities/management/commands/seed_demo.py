@@ -96,7 +96,7 @@ class Command(BaseCommand):
                 full_name=role.cadre.name,
                 role=User.Role.BRANCH_SECRETARY,
                 unit=role.cadre.unit,
-                is_staff=True,
+                # No admin: a secretary reads their branches on the staff site.
                 password=make_password(password),
                 receives_reminders=False,
             )
