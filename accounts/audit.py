@@ -50,10 +50,11 @@ def history_entries(
             : limit + 1
         ]
     )
+    kept = {f.name for f in instance.history.model._meta.concrete_fields}
     fields = [
         f
         for f in instance._meta.concrete_fields
-        if f.name not in SKIPPED and not isinstance(f, models.FileField)
+        if f.name not in SKIPPED and f.name in kept and not isinstance(f, models.FileField)
     ]
     pairs = []
     for newer, older in zip(rows, [*rows[1:], None][: len(rows)], strict=True):

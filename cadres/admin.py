@@ -1,16 +1,24 @@
+import re
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.models import User
 from accounts.scoping import (
+    ReadOnlyAdminMixin,
     ScopedChoicesAdminMixin,
     ScopedHistoryAdmin,
     ScopedRelatedFieldListFilter,
+    can_see_id_numbers,
 )
 
 from .age_bands import AgeBand, age_band_q
-from .models import Cadre, CareNeed, FamilyContact, Visit, VisitOccasion
+from .forms import WriteOnlyIdNumberForm
+from .models import Cadre, CareNeed, FamilyContact, IdNumberDisclosure, Visit, VisitOccasion
 from .services import cadre_prepare_for_save
+from .validators import mask_resident_id
 
 
 class AgeBandFilter(admin.SimpleListFilter):
@@ -24,6 +32,19 @@ class AgeBandFilter(admin.SimpleListFilter):
         if self.value() in AgeBand.values:
             return queryset.filter(age_band_q(self.value(), today=timezone.localdate()))
         return queryset
+
+
+# A whole resident ID number, or its last four characters.
+ID_SEARCH = re.compile(r"[0-9]{17}[0-9X]|[0-9]{3}[0-9X]")
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The admin's history list shows ID number changes masked, for every role."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "id_number":
+            return mask_resident_id(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class FamilyContactInline(ScopedChoicesAdminMixin, admin.TabularInline):
@@ -61,8 +82,12 @@ class CadreAdmin(ScopedHistoryAdmin):
         ("unit", ScopedRelatedFieldListFilter),
     ]
     list_select_related = ["unit", "liaison"]
-    search_fields = ["name", "name_initials", "name_pinyin", "id_number", "phone"]
-    search_help_text = _("Name, pinyin, pinyin initials (zs finds 张三), ID number or phone.")
+    search_fields = ["name", "name_initials", "name_pinyin", "phone"]
+    search_help_text = _(
+        "Name, pinyin, pinyin initials (zs finds 张三), phone, or (for those who may see "
+        "them) a whole ID number or its last four characters."
+    )
+    form = WriteOnlyIdNumberForm
     autocomplete_fields = ["unit", "liaison", "account"]
     readonly_fields = ["name_pinyin", "name_initials", "created_at", "updated_at"]
     inlines = [FamilyContactInline]
@@ -127,6 +152,19 @@ class CadreAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("resident ID number"))
     def masked_id(self, obj):
         return obj.masked_id_number
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().upper()
+        if can_see_id_numbers(user=request.user) and ID_SEARCH.fullmatch(term):
+            found = (
+                queryset.with_id_number(term) if len(term) == 18 else queryset.with_id_tail(term)
+            )
+            results = results | found
+        return results, may_have_duplicates
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
 
     @admin.display(description=_("age"), ordering="-birth_date")
     def age(self, obj):
@@ -207,3 +245,22 @@ class CareNeedAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ["cadre", "assignee"]
     date_hierarchy = "raised_on"
     show_full_result_count = False
+
+
+@admin.register(IdNumberDisclosure)
+class IdNumberDisclosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who was shown which cadre's full ID number, when: for administrators only."""
+
+    list_display = ["disclosed_at", "user", "cadre", "client_address"]
+    list_filter = ["disclosed_at"]
+    list_select_related = ["user", "cadre"]
+    search_fields = ["user__username", "user__full_name", "cadre__name", "cadre__name_initials"]
+    date_hierarchy = "disclosed_at"
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return user.is_active and (user.is_superuser or user.role == User.Role.ADMINISTRATOR)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

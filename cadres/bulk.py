@@ -18,6 +18,8 @@ from django.db import connection, models
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from .encryption import EncryptedTextField, LookupHashField
+
 BATCH = 5000
 
 
@@ -28,7 +30,9 @@ def _converters(fields: Sequence[models.Field]) -> list[tuple[int, Callable]]:
     sqlite = connection.vendor == "sqlite"
     converters: list[tuple[int, Callable]] = []
     for index, field in enumerate(fields):
-        if isinstance(field, models.FileField):
+        if isinstance(field, EncryptedTextField):
+            converters.append((index, field.get_prep_value))
+        elif isinstance(field, models.FileField):
             converters.append((index, lambda value: value.name or ""))
         elif isinstance(field, models.JSONField):
             encoder = field.encoder
@@ -79,7 +83,8 @@ def _execute(
 
 def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
     """Insert unsaved instances of ``model`` with consecutive new ids; returns them with
-    their ``pk`` set. ``auto_now``/``auto_now_add`` fields get the current time."""
+    their ``pk`` set. ``auto_now``/``auto_now_add`` fields get the current time, lookup
+    hashes are computed and encrypted fields encrypted."""
     meta = model._meta
     fields = list(meta.concrete_fields)
     start = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
@@ -87,10 +92,13 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
     stamped = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
+    hashed = [f for f in fields if isinstance(f, LookupHashField)]
     for offset, obj in enumerate(objs):
         obj.pk = start + offset
         for field in stamped:
             setattr(obj, field.attname, now)
+        for field in hashed:
+            field.pre_save(obj, add=True)
         obj._state.adding = False
     _execute(
         meta.db_table,

@@ -266,10 +266,37 @@ class ResolveForm(forms.Form):
     resolved_on = forms.DateField(label=_("resolved on"), widget=DateInput)
 
 
-class CadreForm(forms.ModelForm):
+class WriteOnlyIdNumberForm(forms.ModelForm):
+    """A cadre form (staff site and admin) whose ID number is written, never read back:
+    the field starts empty with the masked number as its placeholder, and left empty it
+    keeps the number on record. So no form, history form or page source carries a full
+    ID number, whatever the role; the logged "show the full number" action is the one
+    way to read it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("id_number")
+        if field is None or not self.instance.pk or not self.instance.id_number:
+            return
+        field.required = False
+        field.widget.attrs["placeholder"] = self.instance.masked_id_number
+        field.widget.attrs["autocomplete"] = "off"
+        field.help_text = _(
+            "Stored encrypted and not shown here. Leave empty to keep the number on "
+            "record, or enter a new one to replace it."
+        )
+        self.initial["id_number"] = ""
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if not value and self.instance.pk:
+            return self.instance.id_number
+        return value
+
+
+class CadreForm(WriteOnlyIdNumberForm):
     """The cadre record on the staff site, laid out in the 六清楚 sections. Status,
-    death and transfer have their own actions; the ID number is offered only to those who
-    may see it in full."""
+    death and transfer have their own actions; the ID number is write-only."""
 
     class Meta:
         model = Cadre
@@ -322,16 +349,15 @@ class CadreForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, units, staff, show_id_number: bool, **kwargs):
+    def __init__(self, *args, units, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["liaison"].queryset = staff
-        if not show_id_number:
-            del self.fields["id_number"]
-        identity = [Row(Column("name"), Column("gender"), Column("ethnicity"))]
-        identity.append(Row(Column("birth_date"), Column("celebrates_lunar_birthday")))
-        if show_id_number:
-            identity.append("id_number")
+        identity = [
+            Row(Column("name"), Column("gender"), Column("ethnicity")),
+            Row(Column("birth_date"), Column("celebrates_lunar_birthday")),
+            "id_number",
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import datetime
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
 
+from .encryption import EncryptedTextField, LookupHashField
 from .ethnicities import Ethnicity
 from .validators import (
     mask_resident_id,
@@ -85,6 +88,24 @@ class CadreStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred out")
 
 
+class CadreQuerySet(models.QuerySet):
+    def with_id_number(self, number: str) -> CadreQuerySet:
+        """The cadre with this resident ID number (found by its keyed hash)."""
+        field = self.model._meta.get_field("id_number_hash")
+        return self.filter(id_number_hash=field.hash_of(normalize_resident_id(number)))
+
+    def with_id_numbers(self, numbers) -> CadreQuerySet:
+        field = self.model._meta.get_field("id_number_hash")
+        return self.filter(
+            id_number_hash__in=[field.hash_of(normalize_resident_id(n)) for n in numbers if n]
+        )
+
+    def with_id_tail(self, tail: str) -> CadreQuerySet:
+        """Cadres whose ID number ends with these four characters."""
+        field = self.model._meta.get_field("id_number_tail_hash")
+        return self.filter(id_number_tail_hash=field.hash_of(tail.upper()))
+
+
 class Cadre(models.Model):
     """A retired cadre (离退休干部) on the bureau's register (台账).
 
@@ -111,13 +132,13 @@ class Cadre(models.Model):
         default=False,
         help_text=_("Many elderly people count their birthday by the lunar calendar."),
     )
-    id_number = models.CharField(
-        _("resident ID number"),
-        max_length=18,
-        unique=True,
-        validators=[validate_resident_id],
-        error_messages={"unique": _("A cadre with this resident ID number already exists.")},
+    # Stored encrypted; found and kept unique through keyed hashes of the whole number and
+    # of its last four characters (the registry's "ID tail" search).
+    id_number = EncryptedTextField(
+        _("resident ID number"), max_length=18, validators=[validate_resident_id]
     )
+    id_number_hash = LookupHashField(source="id_number", unique=True)
+    id_number_tail_hash = LookupHashField(source="id_number", tail=4, db_index=True)
     photo = models.ImageField(_("photo"), upload_to="cadres/photos/%Y/", blank=True)
 
     # Retirement
@@ -215,7 +236,9 @@ class Cadre(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["id_number_hash", "id_number_tail_hash"])
+
+    objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("retired cadre")
@@ -257,10 +280,6 @@ class Cadre(models.Model):
                 condition=Q(retirement_date__isnull=True)
                 | Q(retirement_date__gt=models.F("birth_date")),
                 name="cadre_retired_after_birth",
-            ),
-            models.CheckConstraint(
-                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"),
-                name="cadre_id_number_format",
             ),
         ]
 
@@ -305,6 +324,13 @@ class Cadre(models.Model):
                 errors.setdefault("gender", []).append(
                     _("The gender does not match the resident ID number.")
                 )
+        if (
+            self.id_number
+            and Cadre.objects.with_id_number(self.id_number).exclude(pk=self.pk).exists()
+        ):
+            errors.setdefault("id_number", []).append(
+                _("A cadre with this resident ID number already exists.")
+            )
         if self.birth_date and self.birth_date > today:
             errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
         for field in ("retirement_date", "party_joined_on", "died_on", "transferred_on"):
@@ -630,3 +656,31 @@ class CareNeed(models.Model):
             errors.setdefault("due_on", []).append(_("The due date is before the date raised."))
         if errors:
             raise ValidationError(errors)
+
+
+class IdNumberDisclosure(models.Model):
+    """A full resident ID number shown on request: who asked, for whom, when and from
+    where. Administrators read these; nobody edits them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shown to"),
+        on_delete=models.PROTECT,
+        related_name="id_number_disclosures",
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("retired cadre"),
+        on_delete=models.PROTECT,
+        related_name="id_number_disclosures",
+    )
+    disclosed_at = models.DateTimeField(_("shown at"), default=timezone.now, db_index=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("full ID number shown")
+        verbose_name_plural = _("full ID numbers shown")
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.cadre} · {self.disclosed_at:%Y-%m-%d %H:%M}"

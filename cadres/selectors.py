@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from accounts.scoping import scope_queryset, visible_unit_ids
+from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_ids
 
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, PoliticalStatus, Visit
@@ -145,14 +145,21 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
     return entries
 
 
-def _search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
-    """Digits (and a final X) search the end of the ID number; Latin letters search the
-    pinyin initials or the full pinyin; anything else the name."""
+def _search(queryset: QuerySet[Cadre], text: str, *, user: User) -> QuerySet[Cadre]:
+    """Digits search the phone number and, for the roles that may see ID numbers, a
+    whole ID number or its last four characters (through the number's keyed hashes; for
+    anyone else such a search would confirm digits they may not see); Latin letters
+    search the pinyin initials or the full pinyin; anything else the name."""
     text = text.strip()
     if not text:
         return queryset
-    if text.upper().rstrip("X").isdigit():
-        return queryset.filter(id_number__endswith=text.upper())
+    if text.upper().rstrip("X").isdigit() and text.isascii():
+        number = text.upper()
+        condition = Q(phone__contains=number) if number.isdigit() else Q(pk__in=[])
+        if can_see_id_numbers(user=user) and len(number) in (4, 18):
+            field = "id_number_hash" if len(number) == 18 else "id_number_tail_hash"
+            condition |= Q(**{field: Cadre._meta.get_field(field).hash_of(number)})
+        return queryset.filter(condition)
     if text.isascii() and text.replace(" ", "").isalpha():
         letters = text.replace(" ", "").lower()
         return queryset.filter(
@@ -215,7 +222,7 @@ def _matching_cadres(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     status = filters.get("status") or CadreStatus.ON_REGISTER
     if status != "all":
         queryset = queryset.filter(status=status)
-    queryset = _search(queryset, filters.get("q") or "")
+    queryset = _search(queryset, filters.get("q") or "", user=user)
     if filters.get("unit"):
         queryset = queryset.filter(unit=filters["unit"])
     if filters.get("branch"):
@@ -269,7 +276,9 @@ def cadre_picker(*, user: User, text: str, limit: int = 10) -> list[Cadre]:
     if not text.strip():
         return []
     queryset = cadres_visible_to(user=user).filter(status=CadreStatus.ON_REGISTER)
-    return list(_search(queryset, text).select_related("unit").order_by("name_pinyin")[:limit])
+    return list(
+        _search(queryset, text, user=user).select_related("unit").order_by("name_pinyin")[:limit]
+    )
 
 
 def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:

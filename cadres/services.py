@@ -7,12 +7,14 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scoping import can_see_id_numbers
 
-from .models import Cadre, CadreStatus, CareNeed, Visit, VisitOccasion
+from .models import Cadre, CadreStatus, CareNeed, IdNumberDisclosure, Visit, VisitOccasion
 from .pinyin import name_pinyin
 from .validators import normalize_resident_id
 
@@ -151,3 +153,13 @@ def visits_record_group(*, by: User, cadres: Iterable[Cadre], **fields: Any) -> 
     cadre who took part; all or nothing."""
     fields.setdefault("mode", Visit.Mode.GROUP)
     return [visit_record(by=by, cadre=cadre, **fields) for cadre in cadres]
+
+
+@transaction.atomic
+def id_number_disclose(*, cadre: Cadre, by: User, client_address: str | None = None) -> str:
+    """The full resident ID number, for a user whose role may see it; each call is
+    logged (who, whom, when, from where). Others get ``PermissionDenied``."""
+    if not can_see_id_numbers(user=by):
+        raise PermissionDenied
+    IdNumberDisclosure.objects.create(user=by, cadre=cadre, client_address=client_address)
+    return cadre.id_number

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/id-number/", views.id_number, name="id_number"),
     path("<int:pk>/deceased/", views.mark_deceased, name="deceased"),
     path("<int:pk>/transfer/", views.transfer_out, name="transfer"),
     path("visits/", views.visits, name="visits"),

@@ -74,9 +74,14 @@ def resident_id_is_male(value: str) -> bool:
 
 
 def mask_resident_id(value: str) -> str:
-    """110101********1234: enough to tell records apart, not enough to misuse."""
+    """110101************: the region code only.
+
+    Digits 7–14 are the birth date, which staff see next to the number anyway, and the
+    last four (sequence and check digit) are what would complete it; so the mask keeps
+    neither, and the same mask serves every page, file and history row. The full number
+    is shown only on request to the roles that may see it, and each request is logged."""
     if not value:
         return ""
     if len(value) < 10:
         return "*" * len(value)
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+    return f"{value[:6]}{'*' * (len(value) - 6)}"

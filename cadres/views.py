@@ -1,6 +1,7 @@
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,6 +42,7 @@ from .services import (
     care_need_assign,
     care_need_raise,
     care_need_resolve,
+    id_number_disclose,
     visit_record,
 )
 from .validators import mask_resident_id
@@ -75,7 +77,6 @@ def registry(request):
             "today": today,
             "query": keep.urlencode(),
             "sort": sort,
-            "show_id_number": can_see_id_numbers(user=request.user),
         },
     )
 
@@ -92,7 +93,7 @@ def detail(request, pk: int):
         {
             "cadre": cadre,
             "age": cadre.age_on(timezone.localdate()),
-            "show_id_number": can_see_id_numbers(user=request.user),
+            "can_see_id_number": can_see_id_numbers(user=request.user),
             "can_edit": can_edit_registry(user=request.user),
             "reminders": reminders,
             "timeline": cadre_timeline(cadre=cadre),
@@ -104,14 +105,12 @@ def detail(request, pk: int):
 def edit(request, pk: int):
     require_editor(user=request.user)
     cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
-    show_id_number = can_see_id_numbers(user=request.user)
     form = CadreForm(
         request.POST or None,
         request.FILES or None,
         instance=cadre,
         units=registry_filter_choices(user=request.user)["units"],
         staff=staff_visible_to(user=request.user, including=cadre.liaison_id),
-        show_id_number=show_id_number,
     )
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -126,9 +125,28 @@ def edit(request, pk: int):
 
 
 @login_required
+def id_number(request, pk: int):
+    """ "显示完整身份证号": a confirmation (GET), then the number, logged (POST). With htmx
+    the number replaces the masked one in place on the cadre page."""
+    if not can_see_id_numbers(user=request.user):
+        raise PermissionDenied
+    cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
+    number = None
+    if request.method == "POST":
+        number = id_number_disclose(
+            cadre=cadre, by=request.user, client_address=get_client_ip_address(request)
+        )
+    template = (
+        "cadres/_id_number.html" if request.headers.get("HX-Request") else "cadres/id_number.html"
+    )
+    return render(request, template, {"cadre": cadre, "number": number})
+
+
+@login_required
 def history(request, pk: int):
     cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
-    masks = {} if can_see_id_numbers(user=request.user) else {"id_number": mask_resident_id}
+    # The full number is never in a history row, whatever the role (see id_number).
+    masks = {"id_number": mask_resident_id}
     return render(
         request,
         "cadres/history.html",

@@ -128,7 +128,7 @@ class CadreLedgerResource(resources.ModelResource):
         names.discard("")
         for batch in _batches(sorted(ids)):
             self.registry_ids.update(
-                Cadre.objects.filter(id_number__in=batch).values_list("id_number", flat=True)
+                Cadre.objects.with_id_numbers(batch).values_list("id_number", flat=True)
             )
         for batch in _batches(sorted(names)):
             self.registry_people.update(

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,12 +68,15 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -137,13 +141,77 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True  # the session expires after inactivity, not after login
 
-# django-axes: lock a username + address after repeated failures.
+# django-axes: lock a username + address after repeated failures. The pair, not the
+# username alone: an attacker's failures from their address do not lock the real user out
+# of theirs.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind a reverse proxy (accounts/client_address.py): the number of
+# proxies that append to YINLING_CLIENT_IP_HEADER (one nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;` is 1). With 0, the
+# header is ignored and the connection's address is the client's: a header the client
+# wrote itself must never choose the address that failures are counted by.
+YINLING_TRUSTED_PROXY_COUNT = env.int("YINLING_TRUSTED_PROXY_COUNT", default=0)
+YINLING_CLIENT_IP_HEADER = env("YINLING_CLIENT_IP_HEADER", default="X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip_address"
+# Every failed sign-in, with its address, for administrators (admin → Axes).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+
+# ------------------------------------------------------------------------------
+# Personal data at rest (cadres/encryption.py)
+# ------------------------------------------------------------------------------
+# Resident ID numbers are stored encrypted (Fernet) and looked up by a keyed hash.
+# YINLING_FIELD_ENCRYPTION_KEYS: Fernet keys, newest first (old ones stay until
+# `manage.py rotate_field_keys` has re-encrypted every row); YINLING_LOOKUP_HASH_KEY: the
+# hash key. Unset on a laptop: both are generated once into this file.
+YINLING_FIELD_ENCRYPTION_KEYS = env.list("YINLING_FIELD_ENCRYPTION_KEYS", default=[])
+YINLING_LOOKUP_HASH_KEY = env("YINLING_LOOKUP_HASH_KEY", default="")
+YINLING_FIELD_KEY_FILE = VAR_DIR / "field-keys.json"
+
+# ------------------------------------------------------------------------------
+# Security headers (every environment, so that a violation shows on a laptop first)
+# ------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site
+# only; no inline scripts or event-handler attributes (page scripts live in static/js).
+# style="" attributes stay allowed (progress-bar widths, chart legend colours), <style>
+# elements do not, and url() in either still loads only from this site. data: images are
+# Bootstrap's own SVG icons (select arrows, check marks, the menu button).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs these devices or APIs.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # ------------------------------------------------------------------------------
 # Internationalisation
@@ -169,6 +237,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.admin_access",
             ],
         },
     }
@@ -237,7 +306,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # ------------------------------------------------------------------------------
-                "accounts.context_processors.admin_access",
 # Logging
 # ------------------------------------------------------------------------------
 LOGGING = {
@@ -263,8 +331,10 @@ REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
 REMINDER_STALE_SENDING_MINUTES = env.int("REMINDER_STALE_SENDING_MINUTES", default=15)
 REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="yinling.local")
 
-# Demo logins printed by `make run` and created by `seed_demo`.
+# Demo logins printed by `make run` and created by `seed_demo`. The demo password is
+# public: production settings forbid demo data whatever the environment says.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="yinling-demo-2026")
+YINLING_ALLOW_DEMO_DATA = env.bool("YINLING_ALLOW_DEMO_DATA", default=True)
 
 # Ledger import: files with more rows than this are checked and imported by a worker.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)

@@ -9,6 +9,9 @@ from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"
+# Fixed keys, so that every process of a test run reads what another wrote.
+YINLING_FIELD_ENCRYPTION_KEYS = ["Dkd3bm5eTjgxXhWCOiAH2cDWSdOmnWHJOdN0Q1BMy2M="]
+YINLING_LOOKUP_HASH_KEY = "test-only-lookup-hash-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True

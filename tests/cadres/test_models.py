@@ -58,9 +58,10 @@ def test_bad_check_digit_is_rejected(unit_a):
     assert not Cadre.objects.exists()
 
 
-def test_database_rejects_a_malformed_id_number_even_past_validation(unit_a):
+def test_database_rejects_a_duplicate_id_number_even_past_validation(unit_a):
+    existing = CadreFactory(unit=unit_a)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CadreFactory(unit=unit_a, id_number="12345")
+        CadreFactory(unit=unit_a, id_number=existing.id_number)
 
 
 def test_birth_date_and_gender_must_match_the_id_number(unit_a):

@@ -65,6 +65,7 @@ def test_the_reason_reads_in_chinese():
         assert "校验码" in excinfo.value.messages[0]
 
 
-def test_masking_keeps_region_and_last_four():
-    assert mask_resident_id("110105194912310021") == "110105********0021"
+def test_masking_keeps_the_region_only():
+    # Digits 7-14 are the birth date shown beside it; the last four would complete it.
+    assert mask_resident_id("110105194912310021") == "110105************"
     assert mask_resident_id("") == ""
