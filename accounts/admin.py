@@ -1,9 +1,11 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, User
-from .scoping import ScopedHistoryAdmin, ScopedRelatedFieldListFilter
+from .scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, ScopedRelatedFieldListFilter
 
 
 @admin.register(Unit)
@@ -74,3 +76,29 @@ class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
             if obj is not None and obj.pk == request.user.pk:
                 readonly.append("unit")
         return readonly
+
+
+# Sign-in records (django-axes registers their admins): read only, for they are the
+# evidence of who tried to sign in, and from which address. An attempt may still be
+# deleted: that unlocks its username at its address before the cool-off ends.
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AccessFailureLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+class AccessLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (AccessLog, AccessLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _model_admin)

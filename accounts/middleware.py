@@ -1,17 +1,21 @@
-"""Chinese for everyone unless they choose English.
-
-Django's LocaleMiddleware follows the browser's Accept-Language, so an office PC with an
-English browser would show English. Here only the user's explicit choice (the language
-cookie set by the language switch) overrides LANGUAGE_CODE.
-"""
+"""Middleware that depends on who is asking: their language, and whether what they are
+shown may be kept by the browser."""
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import trans_real
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Chinese for everyone unless they choose English.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so an office PC with
+    an English browser would show English. Here only the user's explicit choice (the
+    language cookie set by the language switch) overrides LANGUAGE_CODE.
+    """
+
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         try:
@@ -20,3 +24,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = None
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in user, and no admin page, is kept by the browser or a
+    proxy: the pages carry names, ID numbers, addresses and health of retirees, and
+    office PCs are shared. ``Cache-Control: no-store`` (with Django's other never-cache
+    directives) and ``Pragma: no-cache`` for HTTP/1.0 caches. Static files are public and
+    keep their long cache lifetimes (WhiteNoise answers them before this runs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        signed_in = user is not None and user.is_authenticated
+        admin_page = match is not None and "admin" in match.namespaces
+        if (signed_in or admin_page) and not request.path_info.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response

@@ -13,7 +13,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import demo_already_seeded, seed_units_and_users
-from accounts.models import User
+from accounts.models import Unit, User
 from accounts.services import role_groups_sync
 from activities.demo import seed_activities, seed_honours, seed_teams
 from branches.demo import seed_branches
@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = (
         "Fill the database with a demo registry: units, staff logins, retirees, branches, "
         "teams and a year of visits, meetings and activities. Deterministic for a given "
-        "--seed and day; does nothing when the demo is already there."
+        "--seed and day; does nothing when the demo is already there. Only into an empty "
+        "database (unless --force), and never on production settings: the demo logins "
+        "share one public password."
     )
 
     def add_arguments(self, parser):
@@ -34,19 +36,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="seed only when the registry holds no cadre at all",
+            help="seed an empty database; skip quietly (no error) when it holds data",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even though the database holds users, units or cadres",
         )
 
-    def handle(self, *args, cadres: int, seed: int, if_empty: bool, **options):
+    def handle(self, *args, cadres: int, seed: int, if_empty: bool, force: bool, **options):
         if cadres < 1:
             raise CommandError("--cadres must be at least 1")
+        if not settings.YINLING_ALLOW_DEMO_DATA:
+            raise CommandError(
+                "这些设置不允许演示数据。 Demo data is not allowed with these settings "
+                "(YINLING_ALLOW_DEMO_DATA is off, always so in production): its logins "
+                "share the public demo password."
+            )
         if demo_already_seeded():
             self.stdout.write("演示数据已存在，未做改动。 (demo data already present)")
             self._print_logins()
             return
-        if if_empty and Cadre.objects.exists():
-            self.stdout.write("台账中已有数据，跳过演示数据。 (registry not empty: skipped)")
+        existing = _existing_records()
+        if existing and if_empty:
+            self.stdout.write("数据库中已有数据，跳过演示数据。 (database not empty: skipped)")
             return
+        if existing and not force:
+            raise CommandError(
+                f"数据库中已有数据 ({existing})。 The database is not empty ({existing}): the "
+                "demo would add logins with the public demo password beside real records. "
+                "Use --force to seed it anyway."
+            )
         started = time.monotonic()
         rng = random.Random(seed)
         fake = Faker("zh_CN")
@@ -113,3 +133,14 @@ class Command(BaseCommand):
 
 
 _DEMO_LOGINS = ["admin", "bureau", "unit", "unit02", "secretary"]
+
+
+def _existing_records() -> str:
+    """What makes the database not empty ("2 users, 1 unit"), or "" when it is empty.
+    Data migrations fill only reference tables (holidays, visit occasions, rules)."""
+    counts = [
+        (User.objects.count(), "user", "users"),
+        (Unit.objects.count(), "unit", "units"),
+        (Cadre.objects.count(), "cadre", "cadres"),
+    ]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
