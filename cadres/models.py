@@ -304,6 +304,27 @@ class Cadre(models.Model):
             - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
         )
 
+    def validate_unique(self, exclude=None):
+        """The ID number is unique through its hash, which a form does not carry: check
+        the number itself, as Django would check a unique field."""
+        errors: dict[str, list] = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if (
+            "id_number" not in (exclude or ())
+            and self.id_number
+            and Cadre.objects.with_id_number(self.id_number).exclude(pk=self.pk).exists()
+        ):
+            errors.setdefault("id_number", []).append(
+                ValidationError(
+                    _("A cadre with this resident ID number already exists."), code="unique"
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         """Cross-field checks, each reported on its field in Chinese."""
         errors: dict[str, list] = {}
@@ -324,13 +345,6 @@ class Cadre(models.Model):
                 errors.setdefault("gender", []).append(
                     _("The gender does not match the resident ID number.")
                 )
-        if (
-            self.id_number
-            and Cadre.objects.with_id_number(self.id_number).exclude(pk=self.pk).exists()
-        ):
-            errors.setdefault("id_number", []).append(
-                _("A cadre with this resident ID number already exists.")
-            )
         if self.birth_date and self.birth_date > today:
             errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
         for field in ("retirement_date", "party_joined_on", "died_on", "transferred_on"):
