@@ -6,9 +6,11 @@ from accounts.scoping import (
     ScopedChoicesAdminMixin,
     ScopedHistoryAdmin,
     ScopedRelatedFieldListFilter,
+    scope_queryset,
 )
 
 from .models import Activity, Attendance, Honour, Suggestion, Team, TeamMembership
+from .selectors import attendance_editable_cadre_ids
 
 
 class TeamMembershipInline(ScopedChoicesAdminMixin, admin.TabularInline):
@@ -49,13 +51,23 @@ class TeamMembershipAdmin(ScopedHistoryAdmin):
 
 
 class AttendanceInline(ScopedChoicesAdminMixin, admin.TabularInline):
+    """The activity's list as the editor may change it: only their own cadres' rows.
+    Other units' cadres on the list are read in the attendance list (and on the staff
+    site's activity page), never changed from here."""
+
     model = Attendance
     extra = 0
     fields = ["cadre", "status", "volunteer_hours"]
     autocomplete_fields = ["cadre"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("cadre")
+        queryset = scope_queryset(
+            super().get_queryset(request),
+            user=request.user,
+            unit_path="cadre__unit",
+            cadre_path="cadre",
+        )
+        return queryset.select_related("cadre")
 
 
 @admin.register(Activity)
@@ -94,6 +106,19 @@ class AttendanceAdmin(ScopedHistoryAdmin):
     search_fields = ["cadre__name", "cadre__name_initials", "activity__title"]
     autocomplete_fields = ["activity", "cadre"]
     show_full_result_count = False
+
+    # Listed by the activity's unit (as on the activity's page), changed only for one's
+    # own cadres: another unit's cadre's attendance is read-only here.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own_cadre(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own_cadre(request, obj)
+
+    def _own_cadre(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        return bool(attendance_editable_cadre_ids(user=request.user, cadre_ids={obj.cadre_id}))
 
 
 @admin.register(Honour)

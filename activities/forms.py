@@ -115,6 +115,10 @@ class CheckInForm(forms.Form):
     The row fields are named after the cadre (``attended-<id>``, ``hours-<id>``), so they
     stay the same however the list grows. Only the rows that were on the submitted page
     (``row``) are saved: someone added meanwhile by a colleague is left alone.
+
+    Only the rows of cadres in ``editable`` (the editor's own cadres) get fields; an
+    activity may list other units' cadres, whose rows are shown read-only and whose
+    posted values are ignored (``activity_attendance_record`` refuses them as well).
     """
 
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=Cadre.objects.none(), required=False)
@@ -125,16 +129,19 @@ class CheckInForm(forms.Form):
     )
     new_hours = _hours_field()
 
-    def __init__(self, *args, attendances: list[Attendance], cadres, activity, **kwargs):
+    def __init__(
+        self, *args, attendances: list[Attendance], editable: set[int], cadres, activity, **kwargs
+    ):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         self.activity = activity
         self.attendances = attendances
+        self.editable = editable
         _picked_cadre_field(self.fields["cadre"], cadres)
         self.fields["cadre"].required = False
         self.fields["new_attended"].widget.attrs["id"] = "new-attended"
         self.fields["new_hours"].widget.attrs["id"] = "new-hours"
-        for attendance in attendances:
+        for attendance in self._editable_rows():
             attended = attendance.status == Attendance.Status.ATTENDED
             self.fields[f"attended-{attendance.cadre_id}"] = forms.BooleanField(
                 label=_("attended"),
@@ -146,15 +153,21 @@ class CheckInForm(forms.Form):
                 initial=attendance.volunteer_hours or None
             )
 
+    def _editable_rows(self) -> list[Attendance]:
+        return [row for row in self.attendances if row.cadre_id in self.editable]
+
     @property
     def rows(self):
-        """(attendance, attended field, hours field) for the template."""
+        """(attendance, attended field, hours field) for the template; the fields are
+        ``None`` on a read-only row (another unit's cadre)."""
         return [
             (
                 attendance,
                 self[f"attended-{attendance.cadre_id}"],
                 self[f"hours-{attendance.cadre_id}"],
             )
+            if attendance.cadre_id in self.editable
+            else (attendance, None, None)
             for attendance in self.attendances
         ]
 
@@ -168,7 +181,7 @@ class CheckInForm(forms.Form):
         cleaned = super().clean()
         submitted = set(self.data.getlist("row")) if hasattr(self.data, "getlist") else set()
         rows = []
-        for attendance in self.attendances:
+        for attendance in self._editable_rows():
             if str(attendance.cadre_id) not in submitted:
                 continue
             attended_name = f"attended-{attendance.cadre_id}"

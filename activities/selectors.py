@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.scoping import scope_queryset
+from accounts.scoping import can_edit_registry, scope_queryset
 from branches.models import PartyBranch
 from cadres.models import CadreStatus
 from cadres.selectors import cadres_visible_to
@@ -175,6 +175,20 @@ def activity_attendances(*, user: User, activity: Activity) -> list[Attendance]:
     )
 
 
+def attendance_editable_cadre_ids(*, user: User, cadre_ids) -> set[int]:
+    """Of ``cadre_ids``, the cadres whose attendance the user may change: their own
+    cadres. An activity of the user's unit may list other units' cadres; the user reads
+    those rows but their own unit records them. Nothing for those who only read."""
+    if not can_edit_registry(user=user):
+        return set()
+    return set(
+        cadres_visible_to(user=user)
+        .filter(pk__in=list(cadre_ids))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
 def activity_suggestions(*, user: User, activity: Activity) -> QuerySet[Suggestion]:
     return (
         suggestions_visible_to(user=user).filter(activity=activity).select_related("cadre")
@@ -194,7 +208,13 @@ def team_list(*, user: User, filters: dict) -> QuerySet[Team]:
             queryset = queryset.filter(**{field: filters[field]})
     if not filters.get("include_inactive"):
         queryset = queryset.filter(is_active=True)
-    leaders = TeamMembership.objects.filter(team=OuterRef("pk"), is_leader=True).order_by("id")
+    # The leader's name only when the user may see them (a branch secretary sees the
+    # teams of their unit but only their own members).
+    leaders = (
+        memberships_visible_to(user=user)
+        .filter(team=OuterRef("pk"), is_leader=True)
+        .order_by("id")
+    )
     return (
         queryset.select_related("unit", "branch")
         .annotate(

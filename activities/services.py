@@ -9,14 +9,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, TypedDict, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scoping import can_edit_registry
 from cadres.models import Cadre
 
 from .models import Activity, Attendance, Honour, Suggestion, Team, TeamMembership
+from .selectors import attendance_editable_cadre_ids
 
 Record = TypeVar("Record", bound=models.Model)
 
@@ -56,10 +59,16 @@ def activity_attendance_record(
     a cadre not yet on the activity's list is added to it.
 
     Someone not ticked is *absent* once the activity has begun and still *registered*
-    before it. Hours count only for those who attended. Every row is validated before
-    any is written, so bad input saves nothing; a row that did not change is not
-    written again (its history stays clean). Returns the rows written.
+    before it. Hours count only for those who attended. Only the user's own cadres may
+    be recorded: a row of another unit's cadre (listed on an activity of the user's
+    unit) is refused, whatever the form let through. Every row is validated before any
+    is written, so bad input saves nothing; a row that did not change is not written
+    again (its history stays clean). Returns the rows written.
     """
+    if not can_edit_registry(user=user):
+        raise PermissionDenied
+    rows = list(rows)
+    own = attendance_editable_cadre_ids(user=user, cadre_ids={row["cadre"].pk for row in rows})
     has_begun = activity.starts_at <= timezone.now()
     existing = {
         attendance.cadre_id: attendance
@@ -69,6 +78,12 @@ def activity_attendance_record(
     problems: list[str] = []
     for row in rows:
         cadre = row["cadre"]
+        if cadre.pk not in own:
+            problems.append(
+                _("%(name)s is not one of your cadres: their own unit records their attendance.")
+                % {"name": cadre.name}
+            )
+            continue
         attendance = existing.get(cadre.pk) or Attendance(activity=activity, cadre=cadre)
         before = (attendance.status, attendance.volunteer_hours)
         if row["attended"]:

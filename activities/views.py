@@ -37,6 +37,7 @@ from .selectors import (
     activity_list,
     activity_month,
     activity_suggestions,
+    attendance_editable_cadre_ids,
     branches_visible_to,
     cadres_to_choose,
     honour_list,
@@ -137,7 +138,14 @@ def detail(request, pk: int):
     form = None
     if can_edit:
         form = CheckInForm(
-            request.POST or None, attendances=attendances, cadres=cadres, activity=activity
+            request.POST or None,
+            attendances=attendances,
+            # Other units' cadres on the list are shown, not changed.
+            editable=attendance_editable_cadre_ids(
+                user=request.user, cadre_ids={row.cadre_id for row in attendances}
+            ),
+            cadres=cadres,
+            activity=activity,
         )
     if request.method == "POST" and form.is_valid():
         try:

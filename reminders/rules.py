@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.scoping import unit_subtree_ids
+from accounts.scoping import scope_filter, unit_subtree_ids
 from branches.models import BranchRole
 from cadres.models import (
     Cadre,
@@ -113,7 +114,10 @@ def active_cadres(cadre_filter: Q | None = None) -> list[CadreRow]:
         "health_changed_on",
         "created_at",
     )
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter on no ids at all (a secretary who leads no branch)
+        return []
     zone = timezone.get_current_timezone()
     rows = []
     with connection.cursor() as cursor:
@@ -522,11 +526,20 @@ def rules_by_kind() -> dict[str, ReminderRule]:
 
 def _filters_for(user: User) -> tuple[Q, Q, Q]:
     """Narrow the rules to the records ``user`` can be a recipient for: cadres they are
-    liaison of, and the records of their unit subtree (where they may stand in)."""
+    liaison of, and the records of their unit subtree (where they may stand in) — of
+    those, only what their scope lets them see (their reminders page lists nothing the
+    registry would hide from them: a branch secretary's are their branches' members)."""
     units = unit_subtree_ids(unit_id=user.unit_id) if user.unit_id else set()
-    cadres = Q(liaison=user) | Q(unit__in=units)
-    needs = Q(assignee=user) | Q(cadre__liaison=user) | Q(cadre__unit__in=units)
-    return cadres, needs, Q(branch__unit__in=units)
+    cadres = (Q(liaison=user) | Q(unit__in=units)) & scope_filter(
+        user=user, unit_path="unit", cadre_path=""
+    )
+    needs = (Q(assignee=user) | Q(cadre__liaison=user) | Q(cadre__unit__in=units)) & scope_filter(
+        user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
+    branches = Q(branch__unit__in=units) & scope_filter(
+        user=user, unit_path="branch__unit", branch_path="branch"
+    )
+    return cadres, needs, branches
 
 
 def due_items_by_recipient(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from accounts.scoping import scope_queryset, visible_unit_ids
+from accounts.scoping import scope_filter, scope_queryset
 from activities.models import Activity
 from activities.selectors import activities_visible_to
 from cadres.selectors import cadres_visible_to
@@ -161,11 +161,11 @@ def items_for_cadre(*, cadre_id: int) -> QuerySet[ReminderItem]:
 
 
 def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
-    """For a holiday (春节…): the cadres of its audience in the user's units, who has
-    been visited for it, and progress per unit and per liaison."""
+    """For a holiday (春节…): the cadres of its audience among the user's cadres (as on
+    the registry page: a branch secretary's are their branches' members), who has been
+    visited for it, and progress per unit and per liaison."""
     occurrence = holiday_occurrence(holiday, today - datetime.timedelta(days=15))
-    units = visible_unit_ids(user=user)
-    cadres = active_cadres(None if units is None else Q(unit__in=units))
+    cadres = active_cadres(scope_filter(user=user, unit_path="unit", cadre_path="") or None)
     audience = [c for c in cadres if occurrence and in_holiday_audience(holiday, c, occurrence)]
     visited = holiday_visited_cadre_ids(holiday, occurrence or today)
     unit_names = dict(Unit.objects.values_list("id", "name"))

@@ -1,4 +1,8 @@
-"""The dashboard's figures and lists, for the user's scope, in a fixed number of queries."""
+"""The dashboard's figures and lists, for the user's scope, in a fixed number of queries.
+
+Every figure and list reads the cadres ``accounts.scoping`` gives the user, as the
+registry page does: unit staff their unit subtree, a branch secretary the members of the
+branches they lead."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from accounts.models import Unit, User
-from accounts.scoping import visible_unit_ids
+from accounts.scoping import scope_filter
 from cadres.age_bands import AgeBand, age_band_q
 from cadres.models import (
     Cadre,
@@ -37,18 +41,19 @@ from reminders.rules import (
 from .charts import bar_chart, horizontal_bars
 
 
-def _scope(user: User, path: str = "unit") -> Q:
-    units = visible_unit_ids(user=user)
-    return Q() if units is None else Q(**{f"{path}__in": units})
+def _scope(user: User) -> Q:
+    """The user's cadres, as on the registry page (a branch secretary's are the members
+    of the branches they lead, not their whole unit); empty when they see all."""
+    return scope_filter(user=user, unit_path="unit", cadre_path="")
 
 
 def _scope_by_cadre(user: User) -> Q:
-    """Visits of the user's cadres, asked as "cadre in (the units' cadres)": SQLite then
+    """Visits of the user's cadres, asked as "cadre in (the user's cadres)": SQLite then
     reads the cadre from the visit index instead of joining every visit to its cadre."""
-    units = visible_unit_ids(user=user)
-    if units is None:
+    cadres = _scope(user)
+    if not cadres:
         return Q()
-    return Q(cadre__in=Cadre.objects.filter(unit__in=units).values("pk"))
+    return Q(cadre__in=Cadre.objects.filter(cadres).values("pk"))
 
 
 def headline_figures(*, user: User, today: datetime.date) -> dict:
@@ -155,14 +160,13 @@ BIRTHDAYS_SHOWN = 100
 def dashboard_lists(*, user: User, today: datetime.date) -> dict:
     """Birthdays in the next 14 days, the next holiday and who is still to be visited,
     overdue visits, and care needs past due — from the reminder rules, in scope."""
-    units = visible_unit_ids(user=user)
-    cadre_filter = None if units is None else Q(unit__in=units)
-    cadres = active_cadres(cadre_filter)
+    cadre_filter = _scope(user)
+    cadres = active_cadres(cadre_filter or None)
     birthdays = sorted(
         birthday_items(cadres, today, 14), key=lambda item: (item.occurrence, item.details["name"])
     )
     rules = {rule.kind: rule for rule in ReminderRule.objects.filter(is_active=True)}
-    last_visits = _last_visit_dates(units)
+    last_visits = _last_visit_dates(cadre_filter)
     overdue = []
     if ReminderKind.HOSPITAL_VISIT in rules:
         overdue += hospital_visit_items(
@@ -172,7 +176,7 @@ def dashboard_lists(*, user: User, today: datetime.date) -> dict:
         overdue += overdue_visit_items(
             cadres, today, rules[ReminderKind.OVERDUE_VISIT], last_visits
         )
-    need_filter = None if units is None else Q(cadre__unit__in=units)
+    need_filter = scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
     holiday = _next_holiday(cadres, today)
     return {
         # A county's fortnight of birthdays is a few dozen; a city's can be thousands.
@@ -180,17 +184,17 @@ def dashboard_lists(*, user: User, today: datetime.date) -> dict:
         "birthdays_count": len(birthdays),
         "overdue": overdue[:30],
         "overdue_count": len(overdue),
-        "needs": care_need_items(today, need_filter)[:30],
+        "needs": care_need_items(today, need_filter or None)[:30],
         "holiday": holiday,
     }
 
 
-def _last_visit_dates(units: set[int] | None) -> dict[int, datetime.date]:
-    """``last_visit_dates`` of the given units' cadres only (all when ``None``): a unit's
-    staff need not read the last visit of every cadre of the county."""
-    if units is None:
+def _last_visit_dates(cadre_filter: Q) -> dict[int, datetime.date]:
+    """``last_visit_dates`` of the user's cadres only (all when the filter is empty): a
+    unit's staff need not read the last visit of every cadre of the county."""
+    if not cadre_filter:
         return last_visit_dates()
-    cadres = Cadre.objects.filter(unit__in=units, status=CadreStatus.ON_REGISTER)
+    cadres = Cadre.objects.filter(cadre_filter, status=CadreStatus.ON_REGISTER)
     return dict(
         Visit.objects.filter(status=Visit.Status.DONE, cadre__in=cadres.values("pk"))
         .values("cadre_id")

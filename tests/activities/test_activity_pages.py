@@ -185,8 +185,8 @@ def test_activity_page_shows_the_check_in_form(client, staff, unit_a):
 
 def test_check_in_saves_attendance_hours_and_a_newcomer(client, staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=at(2026, 1, 5))
-    came = AttendanceFactory(activity=activity).cadre
-    absent = AttendanceFactory(activity=activity).cadre
+    came = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
+    absent = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
     newcomer = CadreFactory(unit=unit_a)
     client.force_login(staff)
     response = check_in(
@@ -208,8 +208,8 @@ def test_check_in_saves_attendance_hours_and_a_newcomer(client, staff, unit_a):
 
 def test_bad_check_in_re_renders_in_chinese_and_saves_nothing(client, staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=at(2026, 1, 5))
-    first = AttendanceFactory(activity=activity).cadre
-    second = AttendanceFactory(activity=activity).cadre
+    first = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
+    second = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
     client.force_login(staff)
     response = check_in(client, activity, {first: (True, "2"), second: (False, "3")})
     assert response.status_code == 200
@@ -224,7 +224,7 @@ def test_check_in_refuses_a_cadre_of_another_unit_or_one_already_listed(
     client, staff, unit_a, unit_b
 ):
     activity = ActivityFactory(unit=unit_a)
-    listed = AttendanceFactory(activity=activity).cadre
+    listed = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
     client.force_login(staff)
     response = check_in(client, activity, {}, cadre=CadreFactory(unit=unit_b).pk)
     assert "请通过搜索框选择" in str(response.context["form"].errors["cadre"])
@@ -233,10 +233,41 @@ def test_check_in_refuses_a_cadre_of_another_unit_or_one_already_listed(
     assert activity.attendances.count() == 1
 
 
+def test_another_units_cadre_on_the_list_is_read_only(client, staff, unit_a, unit_b):
+    """Unit staff changed another unit's cadre's hours on their activity's check-in: now
+    that row is shown as text, and whatever is posted for it is ignored."""
+    activity = ActivityFactory(unit=unit_a, starts_at=at(2026, 1, 5))
+    mine = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
+    theirs = AttendanceFactory(
+        activity=activity,
+        cadre=CadreFactory(name="外单位赵六", unit=unit_b),
+        status=Attendance.Status.ATTENDED,
+        volunteer_hours=Decimal("2.5"),
+    ).cadre
+    client.force_login(staff)
+    body = client.get(activity.get_absolute_url()).content.decode()
+    assert "外单位赵六" in body and "2.5" in body
+    assert f'name="attended-{mine.pk}"' in body
+    assert f"attended-{theirs.pk}" not in body and f"hours-{theirs.pk}" not in body
+    assert f'name="row" value="{theirs.pk}"' not in body
+    assert reverse("cadres:detail", args=[theirs.pk]) not in body  # their page is not ours
+    # A hand-made POST that changes their row too: ours is saved, theirs is left alone.
+    response = check_in(client, activity, {mine: (True, "1"), theirs: (False, "")})
+    assert response.status_code == 302
+    response = check_in(client, activity, {theirs: (True, "9")})
+    assert response.status_code == 302
+    row = activity.attendances.get(cadre=theirs)
+    assert (row.status, row.volunteer_hours) == ("attended", Decimal("2.5"))
+    assert row.history.count() == 1
+    assert activity.attendances.get(cadre=mine).volunteer_hours == Decimal("1")
+
+
 def test_check_in_leaves_rows_not_on_the_submitted_page_alone(client, staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=at(2026, 1, 5))
-    shown = AttendanceFactory(activity=activity).cadre
-    added_meanwhile = AttendanceFactory(activity=activity, status="attended").cadre
+    shown = AttendanceFactory(activity=activity, cadre__unit=unit_a).cadre
+    added_meanwhile = AttendanceFactory(
+        activity=activity, cadre__unit=unit_a, status="attended"
+    ).cadre
     client.force_login(staff)
     check_in(client, activity, {shown: (True, "")})
     assert activity.attendances.get(cadre=added_meanwhile).status == "attended"
@@ -263,7 +294,7 @@ def test_another_units_activity_is_not_found(client, staff, unit_b):
 
 def test_activity_page_query_count_does_not_grow_with_participants(client, staff, unit_a):
     activity = ActivityFactory(unit=unit_a, team=TeamFactory(unit=unit_a))
-    AttendanceFactory(activity=activity)
+    AttendanceFactory(activity=activity, cadre__unit=unit_a)
     SuggestionFactory(activity=activity, cadre=CadreFactory(unit=unit_a))
     client.force_login(staff)
     client.get(activity.get_absolute_url())

@@ -59,8 +59,8 @@ def test_activity_create_and_update_validate_and_keep_history(staff, unit_a):
 @time_machine.travel(datetime.datetime(2026, 6, 1, 12, 0, tzinfo=TZ))
 def test_check_in_after_the_start_marks_attended_with_hours_and_the_rest_absent(staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
-    came = AttendanceFactory(activity=activity)
-    stayed_home = AttendanceFactory(activity=activity)
+    came = AttendanceFactory(activity=activity, cadre__unit=unit_a)
+    stayed_home = AttendanceFactory(activity=activity, cadre__unit=unit_a)
     newcomer = CadreFactory(unit=unit_a)
     written = activity_attendance_record(
         activity=activity,
@@ -92,7 +92,10 @@ def test_before_the_start_someone_not_ticked_stays_registered(staff, unit_a):
 def test_an_unchanged_row_is_not_written_again(staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
     attendance = AttendanceFactory(
-        activity=activity, status=Attendance.Status.ATTENDED, volunteer_hours=Decimal("3")
+        activity=activity,
+        cadre__unit=unit_a,
+        status=Attendance.Status.ATTENDED,
+        volunteer_hours=Decimal("3"),
     )
     written = activity_attendance_record(
         activity=activity, rows=[row(attendance.cadre, True, Decimal("3.0"))], user=staff
@@ -104,7 +107,10 @@ def test_an_unchanged_row_is_not_written_again(staff, unit_a):
 def test_hours_are_dropped_for_someone_who_did_not_attend(staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
     attendance = AttendanceFactory(
-        activity=activity, status=Attendance.Status.ATTENDED, volunteer_hours=Decimal("3")
+        activity=activity,
+        cadre__unit=unit_a,
+        status=Attendance.Status.ATTENDED,
+        volunteer_hours=Decimal("3"),
     )
     activity_attendance_record(activity=activity, rows=[row(attendance.cadre, False)], user=staff)
     attendance.refresh_from_db()
@@ -114,8 +120,8 @@ def test_hours_are_dropped_for_someone_who_did_not_attend(staff, unit_a):
 
 def test_bad_hours_save_nothing(staff, unit_a):
     activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
-    good = AttendanceFactory(activity=activity)
-    bad = AttendanceFactory(activity=activity)
+    good = AttendanceFactory(activity=activity, cadre__unit=unit_a)
+    bad = AttendanceFactory(activity=activity, cadre__unit=unit_a)
     with pytest.raises(ValidationError) as error:
         activity_attendance_record(
             activity=activity,
@@ -190,3 +196,48 @@ def test_suggestion_is_received_then_forwarded_then_answered(staff):
     )
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.response) == ("answered", "已在东关社区试点。")
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, 0, tzinfo=TZ))
+def test_check_in_refuses_another_units_cadre_and_saves_nothing(staff, unit_a, unit_b):
+    """An activity of the user's unit may list another unit's cadre: their row is theirs
+    to record, whatever a form lets through."""
+    activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
+    mine = AttendanceFactory(activity=activity, cadre__unit=unit_a)
+    theirs = AttendanceFactory(
+        activity=activity,
+        cadre__unit=unit_b,
+        status=Attendance.Status.ATTENDED,
+        volunteer_hours=Decimal("2"),
+    )
+    with pytest.raises(ValidationError) as error:
+        activity_attendance_record(
+            activity=activity,
+            rows=[row(mine.cadre, True, Decimal("1")), row(theirs.cadre, True, Decimal("8"))],
+            user=staff,
+        )
+    assert theirs.cadre.name in error.value.messages[0]
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.volunteer_hours == Decimal("2") and theirs.history.count() == 1
+    assert mine.status == Attendance.Status.REGISTERED
+    # Nor may another unit's cadre be added to the list from here.
+    with pytest.raises(ValidationError):
+        activity_attendance_record(
+            activity=activity, rows=[row(CadreFactory(unit=unit_b), True)], user=staff
+        )
+    assert activity.attendances.count() == 2
+
+
+def test_check_in_is_refused_to_those_who_only_read(unit_a):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import User
+
+    secretary = UserFactory(unit=unit_a, role=User.Role.BRANCH_SECRETARY)
+    activity = ActivityFactory(unit=unit_a, starts_at=MORNING)
+    with pytest.raises(PermissionDenied):
+        activity_attendance_record(
+            activity=activity, rows=[row(CadreFactory(unit=unit_a), True)], user=secretary
+        )
+    assert not activity.attendances.exists()
