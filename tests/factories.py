@@ -16,6 +16,7 @@ from cadres.models import (
     CareNeed,
     FamilyContact,
     Gender,
+    IdNumberDisclosure,
     PoliticalStatus,
     RetirementKind,
     Visit,
@@ -85,6 +86,14 @@ class CadreFactory(DjangoModelFactory):
             else None
         )
     )
+
+
+class IdNumberDisclosureFactory(DjangoModelFactory):
+    class Meta:
+        model = IdNumberDisclosure
+
+    user = factory.SubFactory(UserFactory, role=User.Role.BUREAU_STAFF)
+    cadre = factory.SubFactory(CadreFactory)
 
 
 class FamilyContactFactory(DjangoModelFactory):

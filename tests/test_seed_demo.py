@@ -3,7 +3,7 @@ import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,8 +27,8 @@ def seeded_snapshot(**options):
     try:
         with transaction.atomic():
             call_command("seed_demo", stdout=io.StringIO(), **options)
-            snapshot["cadres"] = list(
-                Cadre.objects.order_by("id_number").values_list("id_number", "name", "unit__code")
+            snapshot["cadres"] = sorted(
+                Cadre.objects.values_list("id_number", "name", "unit__code")
             )
             snapshot["visits"] = Visit.objects.count()
             raise Rollback
@@ -129,3 +129,43 @@ def test_demo_staff_logins_can_work_in_admin_within_their_units(client):
     }
     client.force_login(User.objects.get(username="bureau"))
     assert client.get(reverse("admin:cadres_cadre_changelist")).status_code == 200
+
+
+def test_if_empty_seeds_an_empty_database():
+    """`make run` calls `seed_demo --if-empty` on a freshly migrated database."""
+    call_command("seed_demo", cadres=20, seed=1, if_empty=True, stdout=io.StringIO())
+    assert Cadre.objects.count() == 20
+    assert User.objects.filter(username="admin").exists()
+
+
+def test_if_empty_skips_quietly_when_there_are_only_users(superuser):
+    """An administrator created with createsuperuser is data: no demo logins beside it."""
+    out = io.StringIO()
+    call_command("seed_demo", cadres=20, if_empty=True, stdout=out)
+    assert "skipped" in out.getvalue()
+    assert list(User.objects.values_list("username", flat=True)) == ["root"]
+    assert not Unit.objects.exists() and not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize("existing", ["user", "unit"])
+def test_a_database_with_data_is_refused_without_force(request, existing):
+    request.getfixturevalue("superuser" if existing == "user" else "bureau")
+    before = (User.objects.count(), Unit.objects.count())
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", cadres=20, stdout=io.StringIO())
+    assert (User.objects.count(), Unit.objects.count()) == before
+    assert not Cadre.objects.exists()
+
+
+def test_force_seeds_beside_existing_data(bureau):
+    call_command("seed_demo", cadres=20, seed=2, force=True, stdout=io.StringIO())
+    assert Cadre.objects.count() == 20
+    assert Unit.objects.filter(pk=bureau.pk).exists()
+
+
+@pytest.mark.parametrize("options", [{}, {"force": True}, {"if_empty": True}])
+def test_settings_that_forbid_demo_data_refuse_whatever_the_options(settings, options):
+    settings.YINLING_ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="YINLING_ALLOW_DEMO_DATA"):
+        call_command("seed_demo", cadres=20, stdout=io.StringIO(), **options)
+    assert not User.objects.exists() and not Cadre.objects.exists()

@@ -61,7 +61,7 @@ def test_import_creates_cadres_contacts_and_memberships_like_the_registry_does(
     job = commit(checked_job(staff, rows))
     assert (job.status, job.created_count) == (ImportJob.Status.DONE, 2)
     assert job.finished_at is not None
-    first = Cadre.objects.get(id_number=rows[0]["身份证号"])
+    first = Cadre.objects.with_id_number(rows[0]["身份证号"]).get()
     assert (first.name_pinyin, first.name_initials) == name_pinyin(rows[0]["姓名"])
     assert first.unit == unit_a
     assert first.birth_date == datetime.date.fromisoformat(rows[0]["出生日期"])
@@ -80,7 +80,7 @@ def test_import_creates_cadres_contacts_and_memberships_like_the_registry_does(
         timezone.localdate(),
         None,
     )
-    assert not Cadre.objects.get(id_number=rows[1]["身份证号"]).branch_roles.exists()
+    assert not Cadre.objects.with_id_number(rows[1]["身份证号"]).get().branch_roles.exists()
     history = first.history.get()
     assert history.history_user == staff
     assert history.history_type == "+"
