@@ -90,6 +90,7 @@ def test_failed_sign_ins_are_read_only_in_admin_with_the_client_address(
     client.force_login(superuser)
     changelist = client.get(reverse("admin:axes_accessfailurelog_changelist"))
     assert changelist.status_code == 200
+    assert "登录失败记录" in changelist.content.decode()  # axes has no Chinese of its own
     assert CLIENT_A in changelist.content.decode() and PROXY not in changelist.content.decode()
     attempts = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert attempts.status_code == 200 and CLIENT_A in attempts.content.decode()
