@@ -415,6 +415,7 @@ def test_branch_secretaries_get_no_admin_even_as_staff_with_permissions(client, 
     refused = client.get(f"{login}?next=/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 403
     assert "admin-refusal" in refused.content.decode()
+    assert "党支部书记无权使用管理后台" in refused.content.decode()
     assert "本单位" not in refused.content.decode()
     # Signing in to admin with their password is refused too (not a 500, no session).
     client.logout()
@@ -432,6 +433,8 @@ def test_branch_secretaries_get_no_admin_even_as_staff_with_permissions(client, 
 
 # Admins whose rows are each user's own (administrators see all): import jobs.
 OWN_USER_ADMIN_MODELS = {"ledger.importjob"}
+# Admins for administrators only, whatever permissions a login holds.
+ADMINISTRATOR_ONLY_ADMIN_MODELS = {"cadres.idnumberdisclosure"}
 
 
 def expected_admin_status(model_admin, request, view: str, obj) -> int:
@@ -471,6 +474,10 @@ def test_admin_pages_keep_each_role_to_its_scope(client, admin_world, role):
             continue
         response = client.get(url, follow=True)
         body = response.content.decode()
+        if label in ADMINISTRATOR_ONLY_ADMIN_MODELS and role != User.Role.ADMINISTRATOR:
+            if response.status_code != 403:
+                problems.append(f"{url}: {response.status_code} for {role}, not 403")
+            continue
         side, obj = shown or ("mine", None)
         if obj is not None and label not in SHARED_ADMIN_MODELS:
             if role != User.Role.ADMINISTRATOR and label in OWN_USER_ADMIN_MODELS:
@@ -530,3 +537,191 @@ def test_admin_autocomplete_offers_only_the_viewers_records(client, admin_world,
         {"app_label": "cadres", "model_name": "visit", "field_name": "cadre", "term": "干部"},
     ).json()["results"]
     assert str(records["mine"]["cadres.cadre"].pk) in {item["id"] for item in found}
+
+
+# What the lists show ------------------------------------------------------------------------
+# Every list page of the staff site (and its downloads and the calendar feed) shows only
+# rows of the viewer's scope. Two units; in the viewer's unit two branches, the secretary
+# leading one. Everything about a cadre of the other unit carries OTHER_UNIT, everything
+# about a cadre of the viewer's unit outside the secretary's branch OUTSIDE_BRANCH — each
+# is due for a birthday, in hospital, with an overdue need, a visit, an honour, a
+# suggestion, a team they lead, an activity they attended and a liaison.
+
+OUTSIDE_BRANCH = "支外"  # in everything about the unit's cadres outside the secretary's branch
+# Lists that show every cadre in scope with this fixture (checked with administrators, so
+# that the other units' rows would be seen there if the scope failed).
+LISTS_OF_EVERY_CADRE = {
+    "reports:dashboard",
+    "cadres:registry",
+    "cadres:visits",
+    "cadres:needs",
+    "activities:honours",
+    "activities:suggestions",
+    "activities:teams",
+    "reminders:campaign",
+}
+
+
+@pytest.fixture
+def lists_world(db):
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    from cadres.models import Health, VisitOccasion
+    from tests.factories import AttendanceFactory, HonourFactory, VisitFactory
+
+    moment = datetime.datetime(2026, 6, 10, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=False):
+        bureau = UnitFactory(name="县委老干部局", code="B", kind="bureau")
+        mine = UnitFactory(name="县教育局", code="A", parent=bureau)
+        theirs = UnitFactory(name=f"{OTHER_UNIT}财政局", code="C", parent=bureau)
+        users = {
+            User.Role.UNIT_STAFF: UserFactory(unit=mine, full_name="本单位联络员"),
+            User.Role.BRANCH_SECRETARY: UserFactory(unit=mine, role=User.Role.BRANCH_SECRETARY),
+            User.Role.BUREAU_STAFF: UserFactory(unit=bureau, role=User.Role.BUREAU_STAFF),
+            User.Role.ADMINISTRATOR: User.objects.create_superuser("root", "r@x.cn", "pw-x-1234"),
+        }
+        their_staff = UserFactory(unit=theirs, full_name=f"{OTHER_UNIT}联络员")
+        DigestFactory(recipient=their_staff, status=Digest.Status.FAILED)
+        routine = VisitOccasion.objects.get(code="routine")
+
+        def cadre(name: str, unit, liaison, *, team_name: str, activity_title: str):
+            person = CadreFactory(
+                name=name,
+                unit=unit,
+                liaison=liaison,
+                birth_date=datetime.date(1946, 6, 15),  # 80 in five days
+                health=Health.IN_HOSPITAL,
+                health_changed_on=datetime.date(2026, 5, 1),
+            )
+            VisitFactory(cadre=person, occasion=routine, visited_on=datetime.date(2026, 5, 2))
+            CareNeedFactory(
+                cadre=person, due_on=datetime.date(2026, 6, 1), description=f"{name}的诉求"
+            )
+            HonourFactory(cadre=person, title=f"{name}的荣誉")
+            SuggestionFactory(cadre=person, title=f"{name}的建议")
+            team = TeamFactory(unit=unit, name=team_name)
+            TeamMembershipFactory(team=team, cadre=person, is_leader=True)
+            activity = ActivityFactory(
+                unit=unit, title=activity_title, starts_at=moment - datetime.timedelta(days=3)
+            )
+            AttendanceFactory(activity=activity, cadre=person, status="attended")
+            return person
+
+        staff = users[User.Role.UNIT_STAFF]
+        led = PartyBranchFactory(unit=mine, name="第一支部")
+        other_branch = PartyBranchFactory(unit=mine, name="第二支部")
+        BranchRoleFactory(
+            branch=led,
+            cadre=CadreFactory(
+                unit=mine, name="书记本人", account=users[User.Role.BRANCH_SECRETARY]
+            ),
+            role=BranchRole.Role.SECRETARY,
+        )
+        member = cadre("支内甲", mine, staff, team_name="夕阳红队", activity_title="健康讲座")
+        BranchRoleFactory(branch=led, cadre=member)
+        outsider = cadre(
+            f"{OUTSIDE_BRANCH}乙", mine, staff, team_name="合唱队", activity_title="书法课"
+        )
+        BranchRoleFactory(branch=other_branch, cadre=outsider)
+        stranger = cadre(
+            f"{OTHER_UNIT}丙",
+            theirs,
+            their_staff,
+            team_name=f"{OTHER_UNIT}志愿队",
+            activity_title=f"{OTHER_UNIT}义诊",
+        )
+        BranchRoleFactory(
+            branch=PartyBranchFactory(unit=theirs, name=f"{OTHER_UNIT}支部"), cadre=stranger
+        )
+        yield users, {"member": member, "outsider": outsider, "stranger": stranger}
+
+
+def list_pages():
+    """Every staff-site page without a record in its address (the lists, the dashboard,
+    the reports and the export forms), each holiday's campaign and each report table."""
+    from reports.statistics import STANDARD_TABLES
+
+    urls = [reverse(name) for name, kind in sorted(PAGES.items()) if kind is None]
+    urls += [
+        reverse("reminders:campaign_holiday", args=[pk])
+        for pk in Holiday.objects.filter(is_active=True).values_list("pk", flat=True)
+    ]
+    urls += [reverse("reports:table", args=[table.slug]) for table in STANDARD_TABLES]
+    return urls
+
+
+def downloads(client):
+    """The text of every download a list offers: the report tables, the three exports
+    and the calendar feed (the .xlsx files read as their XML)."""
+    import io
+    import zipfile
+
+    from reminders.models import CalendarFeed
+    from reports.exports import ledger_columns
+    from reports.statistics import STANDARD_TABLES
+
+    def unzipped(response) -> str:
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            return "".join(book.read(name).decode() for name in book.namelist())
+
+    period = {"date_from": "2020-01-01", "date_to": "2026-12-31"}
+    responses = {
+        f"table {table.slug}": client.get(
+            reverse("reports:table", args=[table.slug]), {"format": "xlsx"}
+        )
+        for table in STANDARD_TABLES
+    }
+    responses["cadres"] = client.post(
+        reverse("reports:export_cadres"), {"columns": [c.key for c in ledger_columns()]}
+    )
+    responses["visits"] = client.post(reverse("reports:export_visits"), period)
+    responses["attendance"] = client.post(reverse("reports:export_attendance"), period)
+    texts = {}
+    for name, response in responses.items():
+        if response.status_code == 403:  # not for this role
+            continue
+        assert response.status_code == 200, name
+        texts[name] = unzipped(response)
+    feed = CalendarFeed.objects.create(user=response.wsgi_request.user, token=f"t-{name}")
+    texts["feed"] = client.get(reverse("reminders:feed", args=[feed.token])).content.decode()
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("role", "hidden", "shown"),
+    [
+        (User.Role.UNIT_STAFF, [OTHER_UNIT], [OUTSIDE_BRANCH, "支内甲"]),
+        (User.Role.BRANCH_SECRETARY, [OTHER_UNIT, OUTSIDE_BRANCH], ["支内甲"]),
+        (User.Role.BUREAU_STAFF, [], [OTHER_UNIT, OUTSIDE_BRANCH, "支内甲"]),
+        (User.Role.ADMINISTRATOR, [], [OTHER_UNIT, OUTSIDE_BRANCH, "支内甲"]),
+    ],
+)
+def test_every_list_shows_only_rows_of_the_viewers_scope(client, lists_world, role, hidden, shown):
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    users, _cadres = lists_world
+    client.force_login(users[role])
+    moment = datetime.datetime(2026, 6, 10, 10, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    problems = []
+    with time_machine.travel(moment, tick=False):
+        for url in list_pages():
+            response = client.get(url, follow=True)
+            if response.status_code == 403 and role == User.Role.BRANCH_SECRETARY:
+                continue  # a page that records, refused to those who read
+            assert response.status_code == 200, url
+            body = response.content.decode(errors="replace")
+            problems += [f"{url} shows {mark}" for mark in hidden if mark in body]
+            if reverse("reports:dashboard") == url or url in map(reverse, LISTS_OF_EVERY_CADRE):
+                problems += [f"{url} lacks {mark}" for mark in shown if mark not in body]
+        for name, text in downloads(client).items():
+            problems += [f"{name} shows {mark}" for mark in hidden if mark in text]
+            if name in ("cadres", "visits", "attendance", "feed"):
+                problems += [f"{name} lacks {mark}" for mark in shown if mark not in text]
+    assert problems == []

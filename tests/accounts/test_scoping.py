@@ -199,3 +199,47 @@ def test_a_branch_secretary_reads_the_members_of_the_branches_they_lead(unit_a):
     assert {member, left, stranger} <= set(
         scope_queryset(Cadre.objects.all(), user=staff, unit_path="unit", cadre_path="")
     )
+
+
+def test_another_units_cadres_attendance_is_read_only_in_admin(client, unit_staff_admin, unit_b):
+    """An activity of one's unit may list another unit's cadre: admin lists that row (by
+    the activity) but neither the activity's inline nor the attendance page changes it."""
+    from activities.models import Attendance
+    from tests.factories import ActivityFactory, AttendanceFactory
+
+    activity = ActivityFactory(unit=unit_staff_admin.unit)
+    mine = AttendanceFactory(activity=activity, cadre=CadreFactory(unit=unit_staff_admin.unit))
+    theirs = AttendanceFactory(
+        activity=activity,
+        cadre=CadreFactory(unit=unit_b, name="外单位赵六"),
+        status=Attendance.Status.ATTENDED,
+        volunteer_hours=2,
+    )
+    client.force_login(unit_staff_admin)
+    page = client.get(reverse("admin:activities_activity_change", args=[activity.pk]))
+    inline = page.context["inline_admin_formsets"][0].formset
+    assert [form.instance for form in inline.forms] == [mine]
+    assert "外单位赵六" not in page.content.decode()
+    change = reverse("admin:activities_attendance_change", args=[theirs.pk])
+    response = client.get(change)
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    posted = client.post(
+        change,
+        {
+            "activity": activity.pk,
+            "cadre": theirs.cadre_id,
+            "status": "attended",
+            "volunteer_hours": "9",
+        },
+    )
+    assert posted.status_code == 403
+    delete = client.post(
+        reverse("admin:activities_attendance_delete", args=[theirs.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.volunteer_hours == 2
+    # One's own cadre's row is changed as before.
+    own = client.get(reverse("admin:activities_attendance_change", args=[mine.pk]))
+    assert own.context["has_change_permission"]
