@@ -653,6 +653,17 @@ def list_pages():
     return urls
 
 
+def record_pages(user) -> list[str]:
+    """The pages of every activity, team and branch the user may open."""
+    from activities.selectors import activities_visible_to, branches_visible_to, teams_visible_to
+
+    return [
+        record.get_absolute_url()
+        for selector in (activities_visible_to, teams_visible_to, branches_visible_to)
+        for record in selector(user=user)
+    ]
+
+
 def downloads(client):
     """The text of every download a list offers: the report tables, the three exports
     and the calendar feed (the .xlsx files read as their XML)."""
@@ -720,6 +731,11 @@ def test_every_list_shows_only_rows_of_the_viewers_scope(client, lists_world, ro
             problems += [f"{url} shows {mark}" for mark in hidden if mark in body]
             if reverse("reports:dashboard") == url or url in map(reverse, LISTS_OF_EVERY_CADRE):
                 problems += [f"{url} lacks {mark}" for mark in shown if mark not in body]
+        # The pages of the unit-wide records the viewer opens from those lists (an
+        # activity, a team, a branch) list people too: the same holds there.
+        for url in record_pages(users[role]):
+            body = client.get(url).content.decode()
+            problems += [f"{url} shows {mark}" for mark in hidden if mark in body]
         for name, text in downloads(client).items():
             problems += [f"{name} shows {mark}" for mark in hidden if mark in text]
             if name in ("cadres", "visits", "attendance", "feed"):
