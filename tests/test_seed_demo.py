@@ -169,3 +169,13 @@ def test_settings_that_forbid_demo_data_refuse_whatever_the_options(settings, op
     with pytest.raises(CommandError, match="YINLING_ALLOW_DEMO_DATA"):
         call_command("seed_demo", cadres=20, stdout=io.StringIO(), **options)
     assert not User.objects.exists() and not Cadre.objects.exists()
+
+
+def test_demo_secretaries_read_the_staff_site_and_have_no_admin():
+    from accounts.scoping import can_use_admin
+
+    call_command("seed_demo", cadres=150, seed=3, stdout=io.StringIO())
+    secretaries = list(User.objects.filter(role=User.Role.BRANCH_SECRETARY))
+    assert secretaries
+    assert not any(user.is_staff or can_use_admin(user=user) for user in secretaries)
+    assert can_use_admin(user=User.objects.get(username="unit"))
