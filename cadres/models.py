@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from .validators import (
     validate_resident_id,
 )
 
+WELL_FORMED_ID = re.compile(r"[0-9]{17}[0-9X]")
 # 离休 is for those who joined the revolution before 1 October 1949, at fourteen at least.
 LATEST_LIXIU_BIRTH_DATE = datetime.date(1935, 12, 31)
 
@@ -331,7 +333,9 @@ class Cadre(models.Model):
         today = timezone.localdate()
         if self.id_number:
             self.id_number = normalize_resident_id(self.id_number)
-        if self.id_number and self.birth_date and len(self.id_number) == 18:
+        # Only a well-formed number is compared (a masked one, from an exported ledger, is
+        # reported by the field's validator).
+        if self.id_number and self.birth_date and WELL_FORMED_ID.fullmatch(self.id_number):
             try:
                 id_birth = resident_id_birth_date(self.id_number)
             except Exception:  # the field validator reports a malformed number

@@ -30,6 +30,7 @@ from accounts.scoping import can_edit_registry, visible_unit_ids
 from branches.models import PartyBranch
 from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
 from cadres.services import cadre_prepare_for_save
+from cadres.validators import validate_resident_id
 
 from .columns import (
     COLUMNS_BY_KEY,
@@ -204,7 +205,8 @@ class CadreLedgerResource(resources.ModelResource):
     def _check_duplicates(self, instance: Cadre, row, add, errors) -> None:
         here = row[ROW_NUMBER]
         number = instance.id_number
-        if number and "id_number" not in errors:
+        # Only a valid number can be a duplicate (masked ones, say, are all alike).
+        if number and "id_number" not in errors and _valid_id_number(number):
             first = self.first_row_of_id.setdefault(number, here)
             if first != here:
                 add(
@@ -312,3 +314,11 @@ def problem_key_header(key: str) -> str:
         return ""
     column = COLUMNS_BY_KEY.get(key)
     return column.header if column else ""
+
+
+def _valid_id_number(number: str) -> bool:
+    try:
+        validate_resident_id(number)
+    except ValidationError:
+        return False
+    return True

@@ -290,3 +290,10 @@ def test_the_database_file_holds_no_plaintext_id_number(tmp_path):
     # And the file is a readable database whose rows are there.
     with sqlite3.connect(tmp_path / "yinling.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM cadres_cadre").fetchone()[0] == len(numbers)
+
+
+def test_a_masked_number_is_a_clear_error_not_a_crash(unit_a):
+    cadre = CadreFactory.build(unit=unit_a, id_number="110101************")
+    with pytest.raises(ValidationError) as excinfo:
+        cadre.full_clean()
+    assert "id_number" in excinfo.value.message_dict
