@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.forms import form_add_service_errors
+from accounts.params import parse_id
 from accounts.scoping import can_edit_registry, require_editor
 from cadres.picking import chosen_cadre, preset_cadre
 
@@ -187,8 +188,9 @@ def new(request):
     require_editor(user=request.user)
     choices = _activity_choices(request.user)
     initial = {"unit": request.user.unit_id}
-    if request.GET.get("team", "").isdigit():
-        team = get_object_or_404(choices["teams"], pk=request.GET["team"])
+    team_id = parse_id(request.GET.get("team"))
+    if team_id is not None:
+        team = get_object_or_404(choices["teams"], pk=team_id)
         initial.update(team=team, unit=team.unit_id, branch=team.branch_id)
     form = ActivityForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and form.is_valid():
@@ -344,8 +346,9 @@ def honour_new(request):
     initial = {"year": timezone.localdate().year}
     preset = preset_cadre(request, cadres, initial)
     for kind, choices in ((RecipientKind.TEAM, teams), (RecipientKind.BRANCH, branches)):
-        if request.GET.get(kind, "").isdigit():
-            initial[kind] = get_object_or_404(choices, pk=request.GET[kind])
+        pk = parse_id(request.GET.get(kind))
+        if pk is not None:
+            initial[kind] = get_object_or_404(choices, pk=pk)
             initial["recipient_kind"] = kind
     form = HonourForm(
         request.POST or None, initial=initial, cadres=cadres, branches=branches, teams=teams
@@ -399,8 +402,9 @@ def suggestion_new(request):
     activities = activities_visible_to(user=request.user).order_by("-starts_at", "-id")
     initial = {"submitted_on": timezone.localdate()}
     preset = preset_cadre(request, cadres, initial)
-    if request.GET.get("activity", "").isdigit():
-        initial["activity"] = get_object_or_404(activities, pk=request.GET["activity"])
+    activity_id = parse_id(request.GET.get("activity"))
+    if activity_id is not None:
+        initial["activity"] = get_object_or_404(activities, pk=activity_id)
     form = SuggestionForm(
         request.POST or None, initial=initial, cadres=cadres, activities=activities
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
+from accounts.params import parse_id, parse_search
 from accounts.scoping import can_edit_registry, can_see_id_numbers, require_editor
 
 from .forms import (
@@ -161,7 +162,7 @@ def history(request, pk: int):
 @login_required
 def picker(request):
     """htmx partial: the cadres matching what has been typed so far."""
-    found = cadre_picker(user=request.user, text=request.GET.get("q", ""))
+    found = cadre_picker(user=request.user, text=parse_search(request.GET.get("q")))
     return render(request, "cadres/_picker_results.html", {"found": found})
 
 
@@ -188,8 +189,9 @@ def visit_new(request):
     require_editor(user=request.user)
     cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
     initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
-    if request.GET.get("occasion", "").isdigit():
-        initial["occasion"] = int(request.GET["occasion"])  # e.g. from a holiday campaign
+    occasion = parse_id(request.GET.get("occasion"))  # e.g. from a holiday campaign
+    if occasion is not None:
+        initial["occasion"] = occasion
     preset = preset_cadre(request, cadres, initial)
     form = VisitForm(
         request.POST or None,

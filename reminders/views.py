@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts.params import parse_search
 from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
 from cadres.services import visits_record_group
@@ -98,7 +99,7 @@ def log(request):
     status = request.GET.get("status", "")
     if status in Digest.Status.values:
         digests = digests.filter(status=status)
-    query = request.GET.get("q", "").strip()
+    query = parse_search(request.GET.get("q"))
     if query:
         digests = digests.filter(recipient__full_name__icontains=query) | digests.filter(
             recipient__username__icontains=query

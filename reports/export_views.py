@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, QueryDict
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from accounts.params import parse_date, parse_id
 from cadres.forms import CadreFilterForm
 from cadres.models import CadreStatus
 from cadres.selectors import cadre_list, registry_filter_choices, staff_visible_to
@@ -42,10 +44,17 @@ def _download(export: Export) -> FileResponse:
 
 def _period_initial(query: QueryDict, fields) -> dict:
     """Start values for a period form: this year so far, overridden by the query string
-    (the filters of the page the user came from)."""
+    (the filters of the page the user came from) where it holds a date or an id."""
     today = timezone.localdate()
     initial = {"date_from": datetime.date(today.year, 1, 1), "date_to": today}
-    initial.update({name: query[name] for name in fields if query.get(name)})
+    for name, field in fields.items():
+        value = query.get(name)
+        if isinstance(field, forms.DateField):
+            value = parse_date(value)
+        elif isinstance(field, forms.ModelChoiceField):
+            value = parse_id(value)
+        if value:
+            initial[name] = value
     return initial
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from accounts.models import User
@@ -269,8 +270,14 @@ def test_visits_page_starts_from_the_visit_lists_filters(client, staff, unit_a):
     visits_page = client.get(reverse("cadres:visits"), {"status": "planned"})
     assert f"{VISITS_URL}?status=planned" in visits_page.content.decode()
     form = client.get(VISITS_URL, {"status": "planned", "date_from": "2026-02-01"}).context["form"]
-    assert form.initial["status"] == "planned" and form.initial["date_from"] == "2026-02-01"
+    assert form.initial["status"] == "planned"
+    assert form.initial["date_from"] == datetime.date(2026, 2, 1)
     assert form.initial["date_to"] == datetime.date.today()
+    # An impossible date or a unit that is no id is left out: the period of this year.
+    query = {"date_from": "2026-13-45", "unit": "²"}
+    form = client.get(VISITS_URL, query).context["form"]
+    assert form.initial["date_from"] == timezone.localdate().replace(month=1, day=1)
+    assert "unit" not in form.initial
 
 
 def test_visits_export_refuses_a_reversed_period(client, staff):
