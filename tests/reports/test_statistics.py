@@ -416,7 +416,7 @@ def test_the_table_page_is_headed_by_the_theme_and_can_be_printed(client, world,
     client.force_login(bureau_staff)
     content = page(client, "hardship", year=2026).content.decode()
     assert theme_heading(2026) in content and "银龄同心、服务暖心" in content
-    assert "window.print()" in content and "<svg" in content
+    assert "data-print" in content and "js/print-button.js" in content and "<svg" in content
     assert "format=xlsx" in content
 
 
