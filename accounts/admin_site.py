@@ -14,6 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .forms import UsernameLengthChecked
 from .models import User
 from .scoping import can_use_admin
 
@@ -31,7 +32,7 @@ def admin_refusal(user: User) -> str:
     return str(NO_ADMIN_ACCESS)
 
 
-class AdminLoginForm(AdminAuthenticationForm):
+class AdminLoginForm(UsernameLengthChecked, AdminAuthenticationForm):
     """Admin's sign-in, which refuses a branch secretary with the reason rather than
     signing them in to a site that would then turn them away."""
 

@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
+from .forms import LoginForm, ProfileForm
 from .services import user_update_profile
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -76,3 +76,12 @@ def test_an_id_no_column_holds_matches_nothing_in_an_in_lookup():
     assert list(Unit.objects.filter(pk__in=[int(THIRTY_DIGITS), unit.pk])) == [unit]
     assert list(Unit.objects.filter(pk__in=[-(2**64), str(2**63)])) == []
     assert list(Unit.objects.exclude(pk__in=[int(THIRTY_DIGITS)])) == [unit]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["q=%00", "%00=1", "status__exact=a%00b"])
+def test_a_nul_in_the_query_string_is_a_bad_request(client, superuser, query):
+    """PostgreSQL refuses NUL in a string: the admin's filters answered 500 with it."""
+    client.force_login(superuser)
+    assert client.get(f"/admin/cadres/cadre/?{query}").status_code == 400
+    assert client.get(f"/cadres/?{query}").status_code == 400
