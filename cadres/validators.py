@@ -1,6 +1,7 @@
 """Validation of Chinese resident identity numbers (居民身份证号码)."""
 
 import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,8 @@ def validate_resident_id(value: str) -> None:
             code="id_length",
             params={"count": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII only: str.isdigit() also accepts "²", on which the check digit's int() fails.
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(
             _("A resident ID number is 17 digits followed by a digit or X."),
             code="id_format",

@@ -49,6 +49,7 @@ def test_lower_case_x_and_spaces_are_normalised():
         (with_check_digit("110105" + "19490230" + "001"), "id_birth_date"),
         (with_check_digit("999999" + "19490101" + "001"), "id_region"),
         ("61092619491231A01" + "1", "id_format"),
+        (VALID[:16] + "²X", "id_format"),  # "²".isdigit(); int() refuses it
     ],
 )
 def test_bad_numbers_are_rejected_with_a_reason(number, code):
