@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.forms import form_add_service_errors
-from accounts.params import parse_id
+from accounts.params import parse_date, parse_id
 from accounts.scoping import can_edit_registry, require_editor
 from cadres.picking import chosen_cadre, preset_cadre
 
@@ -96,11 +96,11 @@ def activities(request):
 
 
 def _month_of(value: str | None) -> datetime.date:
-    try:
-        first = datetime.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
+    """The first day of the month in ``?month=YYYY-MM``; this month's for anything else."""
+    first = parse_date(f"{value}-01")
+    if first is None or not 1900 <= first.year <= 2200:
         return timezone.localdate().replace(day=1)
-    return first if 1900 <= first.year <= 2200 else timezone.localdate().replace(day=1)
+    return first
 
 
 @login_required
