@@ -71,9 +71,18 @@ class CellError(ValueError):
         return str(self.message) % self.params if self.params else str(self.message)
 
 
+# Control characters other than tab and line breaks (C0 and DEL): a NUL cannot be kept
+# in PostgreSQL text, and none of them belongs in a cell of a ledger.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAKS = re.compile(r"\r\n?")
+# Tabs and line breaks, in a column of one line.
+SPACING = re.compile(r"[\t\r\n]+")
+
+
 def cell_text(value: Any) -> str:
     """A cell as clean text: numbers without a trailing ".0", dates as 1950-03-15,
-    surrounding spaces (also the full-width space) removed."""
+    surrounding spaces (also the full-width space) and control characters removed (tab
+    and line breaks are kept, as \\n)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -84,7 +93,8 @@ def cell_text(value: Any) -> str:
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value).replace("\u3000", " ").strip()
+    text = CONTROL_CHARACTERS.sub("", str(value))
+    return LINE_BREAKS.sub("\n", text).replace("\u3000", " ").strip()
 
 
 def fold_text(value: Any) -> str:
@@ -96,10 +106,16 @@ def fold_text(value: Any) -> str:
 
 
 class TextCell(Widget):
-    """Free text (names, addresses, notes)."""
+    """Free text: one line (names, addresses: a tab or line break becomes a space) or,
+    with ``multiline``, several (notes)."""
+
+    def __init__(self, *, multiline: bool = False):
+        super().__init__()
+        self.multiline = multiline
 
     def clean(self, value, row=None, **kwargs) -> str:
-        return cell_text(value)
+        text = cell_text(value)
+        return text if self.multiline else SPACING.sub(" ", text)
 
     def render(self, value, obj=None, **kwargs) -> str:
         return "" if value is None else str(value)
@@ -598,7 +614,13 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
         aliases=("健康状况",),
         help=_("Empty means 良好."),
     ),
-    LedgerColumn("health_notes", "身体状况说明", TextCell(), width=20, aliases=("健康状况说明",)),
+    LedgerColumn(
+        "health_notes",
+        "身体状况说明",
+        TextCell(multiline=True),
+        width=20,
+        aliases=("健康状况说明",),
+    ),
     LedgerColumn(
         "living_situation",
         "居住状况",
@@ -613,10 +635,10 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
         aliases=("困难情况",),
         help=_("Empty means 无."),
     ),
-    LedgerColumn("hardship_notes", "困难情况说明", TextCell(), width=20),
-    LedgerColumn("hobbies", "爱好特长", TextCell(), width=16),
-    LedgerColumn("learning_activities", "学习活动情况", TextCell(), width=16),
-    LedgerColumn("current_needs", "当前需求", TextCell(), width=16),
+    LedgerColumn("hardship_notes", "困难情况说明", TextCell(multiline=True), width=20),
+    LedgerColumn("hobbies", "爱好特长", TextCell(multiline=True), width=16),
+    LedgerColumn("learning_activities", "学习活动情况", TextCell(multiline=True), width=16),
+    LedgerColumn("current_needs", "当前需求", TextCell(multiline=True), width=16),
     LedgerColumn(
         "contact_name",
         "紧急联系人姓名",
@@ -670,7 +692,7 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
     LedgerColumn("died_on", "去世日期", DateCell(), help=_("Only with the status 已故.")),
     LedgerColumn("transferred_on", "转出日期", DateCell(), help=_("Only with the status 已转出.")),
     LedgerColumn("transferred_to", "转往", TextCell(), width=16, aliases=("转往单位",)),
-    LedgerColumn("notes", "备注", TextCell(), width=20),
+    LedgerColumn("notes", "备注", TextCell(multiline=True), width=20),
 )
 
 COLUMNS_BY_KEY: dict[str, LedgerColumn] = {column.key: column for column in LEDGER_COLUMNS}

@@ -1,7 +1,6 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-MAX_UPLOAD_MB = 20
 
 
 class UploadForm(forms.Form):
@@ -12,9 +11,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        if upload.size > settings.IMPORT_MAX_FILE_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB; split it into smaller files.")
-                % {"size": MAX_UPLOAD_MB}
+                % {"size": settings.IMPORT_MAX_FILE_MB}
             )
         return upload

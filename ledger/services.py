@@ -28,10 +28,11 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.scoping import can_edit_registry, can_see_id_numbers
 from branches.models import BranchRole
+from cadres.bulk import analyze_tables
 from cadres.models import Cadre, FamilyContact
 from cadres.validators import mask_resident_id
 
-from .columns import COLUMNS_BY_KEY, cell_text
+from .columns import COLUMNS_BY_KEY, CONTROL_CHARACTERS, cell_text
 from .models import ImportJob
 from .resources import CadreLedgerResource, ReadyRow, problem_key_header
 from .spreadsheets import ROW_NUMBER, LedgerSheet, read_ledger
@@ -43,6 +44,7 @@ CHECK_CHUNK = 250
 # Rows written per INSERT (and per history INSERT).
 WRITE_BATCH = 500
 PREVIEW_ROWS = 10
+PROBLEM_VALUE_CHARS = 200
 PROGRESS_SECONDS = 60 * 60
 
 
@@ -86,15 +88,16 @@ def import_job_create(*, user: User, upload: UploadedFile) -> tuple[ImportJob, L
     """Keep an uploaded ledger as a job waiting to be checked, and return it with the
     rows read from it. Raises ``ValidationError`` for a file that is not a ledger at
     all (wrong type, unreadable, no header row, required columns missing, no rows)."""
+    name = CONTROL_CHARACTERS.sub("", upload.name or "")
     data = upload.read()
-    sheet = read_ledger(data, name=upload.name or "")
+    sheet = read_ledger(data, name=name)
     job = ImportJob(
         user=user,
-        original_name=(upload.name or "")[:255],
+        original_name=name[:255],
         total_rows=len(sheet),
         ignored_columns=sheet.ignored,
     )
-    job.file.save(upload.name or "ledger", ContentFile(data), save=False)
+    job.file.save(name or "ledger", ContentFile(data), save=False)
     job.rows_file.save("rows.json", ContentFile(sheet.to_json()), save=False)
     job.full_clean()
     job.save()
@@ -194,11 +197,18 @@ def _cell_problems(values: dict, error) -> list[dict]:
     return problems
 
 
+def _shown_value(value) -> str:
+    """The cell's text as a problem shows it: enough to find the cell, and no more, so
+    that a file of long bad cells does not make a job of megabytes."""
+    text = cell_text(value)
+    return text if len(text) <= PROBLEM_VALUE_CHARS else text[:PROBLEM_VALUE_CHARS] + "…"
+
+
 def _problem(values: dict, header: str, message: str, code: str) -> dict:
     return {
         "row": values[ROW_NUMBER],
         "column": header,
-        "value": cell_text(values.get(header)) if header else "",
+        "value": _shown_value(values.get(header)) if header else "",
         "message": str(message),
         "code": code,
     }
@@ -301,6 +311,9 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
         _fail(job, error)
     finally:
         cache.delete(progress_key(job.pk))
+    if job.status == ImportJob.Status.DONE and job.created_count > settings.IMPORT_BACKGROUND_ROWS:
+        # Fresh planner statistics once a large import is committed (see analyze_tables).
+        analyze_tables([Cadre, FamilyContact, BranchRole])
     return job
 
 

@@ -1,11 +1,13 @@
-"""Reading an uploaded ledger (.xlsx or .csv) into rows, and writing the blank template.
+"""Reading an uploaded ledger (.xlsx or .csv) into rows.
 
 The rows are handed to django-import-export as a ``tablib.Dataset``, but the file is read
-here with openpyxl and the csv module rather than with ``Dataset.load``: a ledger has to
-be found on the right sheet (the template also carries 说明 and 选项 sheets) and under
-its header row (bureaus often put a title row above it), blank rows must be skipped
-while keeping the row numbers Excel shows, headers may come in common variants
-(身份证号码 for 身份证号), and a .csv saved by Chinese Excel is GBK rather than UTF-8.
+here rather than with ``Dataset.load``: a ledger has to be found on the right sheet (the
+template also carries 说明 and 选项 sheets) and under its header row (bureaus often put a
+title row above it), blank rows must be skipped while keeping the row numbers Excel
+shows, headers may come in common variants (身份证号码 for 身份证号), and a .csv saved by
+Chinese Excel is GBK rather than UTF-8. Both kinds of file are read within the upload
+limits (:mod:`ledger.upload_limits`; an .xlsx through :mod:`ledger.xlsx_reader`), and
+reading stops where the data ends.
 """
 
 from __future__ import annotations
@@ -15,41 +17,38 @@ import csv
 import datetime
 import io
 import json
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from .columns import (
     CHOICES_SHEET,
     COLUMNS_BY_KEY,
     DATA_SHEET,
-    LEDGER_COLUMNS,
     NOTES_SHEET,
     REQUIRED_COLUMNS,
-    DateCell,
-    IdNumberCell,
     LedgerColumn,
+    cell_text,
     column_for_header,
 )
+from .upload_limits import (
+    UploadLimits,
+    cell_too_long,
+    check_csv_text,
+    too_large,
+    too_many_columns,
+    too_many_rows,
+)
+from .xlsx_reader import xlsx_rows
 
 # The column that carries each row's number in the sheet through the import.
 ROW_NUMBER = "__row__"
-MAX_ROWS = 50_000
 # Rows above the header that may hold a title ("XX单位离退休干部台账").
 HEADER_SEARCH_ROWS = 10
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TEMPLATE_FILENAME = "干部台账导入模板.xlsx"
-TEMPLATE_ROWS = 2000
 
 
 @dataclass
@@ -104,40 +103,30 @@ def _json_cell(value: Any) -> str:
 
 def read_ledger(data: bytes, *, name: str) -> LedgerSheet:
     """The ledger in ``data`` (the bytes of a file called ``name``). Raises
-    ``ValidationError`` for a file that cannot be read as a ledger at all."""
+    ``ValidationError`` for a file that cannot be read as a ledger at all, or that goes
+    past the upload limits (:mod:`ledger.upload_limits`): both before any of it is
+    kept."""
+    limits = UploadLimits.from_settings()
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix == "xls":
         raise ValidationError(
             _("This is the old Excel format (.xls): save it as .xlsx and upload it again."),
             code="xls",
         )
-    if suffix in ("xlsx", "xlsm"):
-        rows = _xlsx_rows(data)
-    elif suffix in ("csv", "txt"):
-        rows = _csv_rows(data)
-    else:
+    if suffix not in ("xlsx", "xlsm", "csv", "txt"):
         raise ValidationError(_("Upload an .xlsx or a .csv file."), code="file_type")
-    return _ledger(rows)
-
-
-def _xlsx_rows(data: bytes) -> Iterable[tuple[int, Sequence[Any]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError(
-            _("The file cannot be read as an Excel workbook (.xlsx)."), code="unreadable"
-        ) from None
-    if DATA_SHEET in workbook.sheetnames:
-        sheet = workbook[DATA_SHEET]
+    if len(data) > limits.file_bytes:
+        raise too_large(limits)
+    if suffix in ("xlsx", "xlsm"):
+        rows = xlsx_rows(
+            data, limits=limits, sheet_name=DATA_SHEET, skipped_sheets=(NOTES_SHEET, CHOICES_SHEET)
+        )
     else:
-        names = [n for n in workbook.sheetnames if n not in (NOTES_SHEET, CHOICES_SHEET)]
-        sheet = workbook[names[0]] if names else workbook.worksheets[0]
-    # Some programs write a wrong sheet size into the file; read to the real end.
-    sheet.reset_dimensions()
+        rows = _csv_rows(data, limits=limits)
     try:
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        return _ledger(rows, limits=limits)
     finally:
-        workbook.close()
+        rows.close()  # stop reading the file where the data ended
 
 
 def _decode(data: bytes) -> str:
@@ -160,12 +149,18 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _csv_rows(data: bytes) -> Iterable[tuple[int, Sequence[Any]]]:
+def _csv_rows(data: bytes, *, limits: UploadLimits) -> Iterator[tuple[int, Sequence[Any]]]:
     text = _decode(data)
+    check_csv_text(text, limits=limits)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
-        yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+        for number, values in enumerate(
+            csv.reader(io.StringIO(text), delimiter=delimiter), start=1
+        ):
+            if values and max(map(len, values)) > limits.cell_chars:
+                raise cell_too_long(limits)
+            yield number, values
     except csv.Error:
         raise ValidationError(
             _("The file cannot be read as CSV; save it again from Excel as CSV."),
@@ -177,15 +172,19 @@ def _blank(values: Sequence[Any]) -> bool:
     return all(value is None or str(value).strip() == "" for value in values)
 
 
-def _ledger(rows: Iterable[tuple[int, Sequence[Any]]]) -> LedgerSheet:
-    rows = iter(rows)
+def _ledger(rows: Iterator[tuple[int, Sequence[Any]]], *, limits: UploadLimits) -> LedgerSheet:
+    """The header row among the first rows, then the cadre rows below it, until a run
+    of ``limits.blank_rows`` blank rows ends the data (rows the file leaves out count
+    as blank: a sheet may skip from row 20 to row 1,048,576)."""
     sheet = None
-    for number, values in rows:
+    for count, (number, values) in enumerate(rows, start=1):
+        if len(values) > limits.columns:
+            raise too_many_columns(limits)
         found = [column_for_header(value) for value in values]
         if sum(1 for column in found if column is not None) >= 3:
             sheet = _header(found, values)
             break
-        if number >= HEADER_SEARCH_ROWS:
+        if number >= HEADER_SEARCH_ROWS or count >= HEADER_SEARCH_ROWS:
             break
     if sheet is None:
         raise ValidationError(
@@ -196,15 +195,25 @@ def _ledger(rows: Iterable[tuple[int, Sequence[Any]]]) -> LedgerSheet:
             code="no_header",
         )
     positions = sheet.positions
-    for number, values in rows:
+    previous = number
+    blank_run = 0
+    for count, (number, values) in enumerate(rows, start=1):
+        blank_run += max(number - previous, 1) - 1
+        previous = max(previous, number)
+        if blank_run >= limits.blank_rows:
+            break
+        if count > limits.row_span or number > limits.row_span:
+            raise too_many_rows(limits)
+        if len(values) > limits.columns:
+            raise too_many_columns(limits)
         if _blank(values):
+            blank_run += 1
+            if blank_run >= limits.blank_rows:
+                break
             continue
-        if len(sheet.ledger) >= MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(count)s rows; split it into smaller files.")
-                % {"count": MAX_ROWS},
-                code="too_many_rows",
-            )
+        blank_run = 0
+        if len(sheet.ledger) >= limits.rows:
+            raise too_many_rows(limits)
         cells = [values[index] if index < len(values) else None for index in positions]
         sheet.ledger.rows.append((*cells, number))
     if not sheet.ledger.rows:
@@ -225,7 +234,7 @@ def _header(found: list[LedgerColumn | None], values: Sequence[Any]) -> _Header:
     for index, (column, value) in enumerate(zip(found, values, strict=True)):
         if column is None:
             if value is not None and str(value).strip():
-                ignored.append(str(value).strip())
+                ignored.append(cell_text(value))
             continue
         if column in columns:
             raise ValidationError(
@@ -233,7 +242,7 @@ def _header(found: list[LedgerColumn | None], values: Sequence[Any]) -> _Header:
                 code="duplicate_column",
             )
         if not column.imported:
-            ignored.append(str(value).strip())
+            ignored.append(cell_text(value))
             continue
         columns.append(column)
         positions.append(index)
@@ -248,156 +257,3 @@ def _header(found: list[LedgerColumn | None], values: Sequence[Any]) -> _Header:
             code="missing_columns",
         )
     return _Header(LedgerSheet(columns=columns, ignored=ignored), positions)
-
-
-# The template ----------------------------------------------------------------------------
-
-EXAMPLES = {
-    "name": "张三",
-    "gender": "男",
-    "ethnicity": "汉族",
-    "birth_date": "1950-03-15",
-    "celebrates_lunar_birthday": "否",
-    "id_number": "110101195003150013",
-    "retirement_kind": "退休",
-    "retirement_date": "2010-03-15",
-    "former_employer": "县教育局",
-    "former_post": "科长",
-    "rank": "乡科级正职",
-    "political_status": "中共党员",
-    "party_joined_on": "1975-07-01",
-    "phone": "13800000000",
-    "address": "城关镇东关社区3号楼1单元201室",
-    "residential_community": "城关镇东关社区",
-    "health": "良好",
-    "living_situation": "空巢",
-    "hardship": "无",
-    "hobbies": "书法、太极拳",
-    "contact_name": "张明",
-    "contact_relation": "子女",
-    "contact_phone": "13900000000",
-    "status": "在册",
-}
-
-
-def template_workbook(*, unit_names: Sequence[str], branch_names: Sequence[str]) -> bytes:
-    """The blank ledger to fill in: the 干部台账 sheet with the headers (required ones
-    in red), text and date formats and drop-down lists; a 说明 sheet explaining every
-    column; a 选项 sheet with the allowed values, the user's units and the branches."""
-    columns = [column for column in LEDGER_COLUMNS if column.imported]
-    workbook = Workbook()
-    data = workbook.active
-    data.title = DATA_SHEET
-    notes = workbook.create_sheet(NOTES_SHEET)
-    choices = workbook.create_sheet(CHOICES_SHEET)
-
-    bold = Font(bold=True)
-    required_font = Font(bold=True, color="C00000")
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    lists: dict[str, str] = {}
-    list_values = [
-        *((column.key, column.header, column.choice_labels) for column in columns),
-        ("unit", "所在单位", list(dict.fromkeys(unit_names))),
-        ("branch", "党支部", list(dict.fromkeys(branch_names))),
-    ]
-    list_column = 0
-    for key, header, values in list_values:
-        if not values:
-            continue
-        list_column += 1
-        letter = get_column_letter(list_column)
-        choices.cell(row=1, column=list_column, value=header).font = bold
-        for offset, value in enumerate(values, start=2):
-            choices.cell(row=offset, column=list_column, value=value)
-        choices.column_dimensions[letter].width = max(12, 2 * len(header) + 2)
-        lists[key] = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
-
-    for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        cell = data.cell(row=1, column=index, value=column.header)
-        cell.font = required_font if column.required else bold
-        cell.fill = header_fill
-        data.column_dimensions[letter].width = max(column.width, 2 * len(column.header) + 2)
-        number_format = (
-            "@"
-            if isinstance(column.widget, IdNumberCell)
-            else "yyyy-mm-dd"
-            if isinstance(column.widget, DateCell)
-            else None
-        )
-        if number_format:
-            for row in range(2, TEMPLATE_ROWS + 2):
-                data.cell(row=row, column=index).number_format = number_format
-        if column.key in lists:
-            validation = DataValidation(
-                type="list",
-                formula1=lists[column.key],
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-            )
-            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-            data.add_data_validation(validation)
-    data.freeze_panes = "B2"
-
-    _write_notes(notes, columns, bold)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _write_notes(notes, columns: list[LedgerColumn], bold: Font) -> None:
-    wrap = Alignment(wrap_text=True, vertical="top")
-    lines = [
-        _("How to fill in the ledger"),
-        _(
-            "Fill in one row per cadre on the sheet “%(sheet)s”, below its header row; "
-            "do not change the column names. Columns in red must be filled in."
-        )
-        % {"sheet": DATA_SHEET},
-        _(
-            "Family: the emergency contact goes in the three 紧急联系人 columns of the "
-            "cadre's own row (name, relation, phone)."
-        ),
-        _(
-            "A .csv file is accepted too, with the same column names, saved as UTF-8 or "
-            "as the GBK that Chinese Excel uses."
-        ),
-        _(
-            "The whole file is checked first and every problem is listed by row and "
-            "column. Nothing is imported until every row is correct; then all rows are "
-            "imported together, or none."
-        ),
-        _(
-            "A cadre whose resident ID number, or whose name and date of birth, is "
-            "already on the register is refused, as are duplicates within the file."
-        ),
-    ]
-    for row, line in enumerate(lines, start=1):
-        cell = notes.cell(row=row, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=False)
-    notes.cell(row=1, column=1).font = Font(bold=True, size=14)
-    table_top = len(lines) + 2
-    headings = [
-        _("Column"),
-        _("Required"),
-        _("How to fill it in"),
-        _("Allowed values"),
-        _("Example"),
-    ]
-    for index, heading in enumerate(headings, start=1):
-        notes.cell(row=table_top, column=index, value=heading).font = bold
-    for offset, column in enumerate(columns, start=1):
-        values = [
-            column.header,
-            _("Yes") if column.required else "",
-            str(column.help),
-            "、".join(column.choice_labels[:60])
-            if column.key != "ethnicity"
-            else "汉族、回族、满族……",
-            EXAMPLES.get(column.key, ""),
-        ]
-        for index, value in enumerate(values, start=1):
-            notes.cell(row=table_top + offset, column=index, value=value).alignment = wrap
-    for letter, width in zip("ABCDE", (16, 8, 60, 40, 24), strict=True):
-        notes.column_dimensions[letter].width = width

@@ -22,8 +22,8 @@ from .services import (
     import_job_runs_in_background,
     import_job_validate,
 )
-from .spreadsheets import TEMPLATE_FILENAME, XLSX_CONTENT_TYPE, template_workbook
 from .tasks import import_commit, import_validate
+from .template import TEMPLATE_FILENAME, XLSX_CONTENT_TYPE, template_workbook
 
 JOBS_PAGE_SIZE = 20
 ERRORS_PAGE_SIZE = 100

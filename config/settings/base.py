@@ -339,3 +339,21 @@ YINLING_ALLOW_DEMO_DATA = env.bool("YINLING_ALLOW_DEMO_DATA", default=True)
 
 # Ledger import: files with more rows than this are checked and imported by a worker.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
+# Ledger import: what an uploaded file may hold (ledger/upload_limits.py). A file past
+# any of them is refused with a message before it is kept; none of them limits a real
+# ledger of IMPORT_MAX_ROWS cadres.
+IMPORT_MAX_FILE_MB = env.int("IMPORT_MAX_FILE_MB", default=20)
+# An .xlsx is a zip: what its parts may unpack to, in all and each, and how many times
+# its packed size a part of 1 MB or more may unpack to (real sheets: under 20; a "zip
+# bomb": thousands).
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=200)
+IMPORT_MAX_UNZIPPED_PART_MB = env.int("IMPORT_MAX_UNZIPPED_PART_MB", default=150)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Characters in one cell: Excel's own limit, so no file Excel saved is refused by it.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+# Columns with any cell (the ledger has 36; extra columns are listed as ignored).
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=256)
+# Cadre rows in one file.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# This many blank rows in a row end the data: nothing below them is read.
+IMPORT_BLANK_ROWS_END = env.int("IMPORT_BLANK_ROWS_END", default=1000)
