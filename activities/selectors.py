@@ -10,13 +10,25 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.scoping import can_edit_registry, scope_queryset
+from accounts.scoping import can_edit_registry, scope_filter, scope_queryset
 from branches.models import PartyBranch
 from cadres.models import CadreStatus
 from cadres.selectors import cadres_visible_to
@@ -34,7 +46,26 @@ class RecipientKind:
 
 
 def activities_visible_to(*, user: User) -> QuerySet[Activity]:
+    """The activities of the user's units: those they organise, edit and check in."""
     return scope_queryset(Activity.objects.all(), user=user, unit_path="unit")
+
+
+def activities_readable_by(*, user: User) -> QuerySet[Activity]:
+    """The activities the user may open: their units' own, and, to read only, those of
+    other units in which any of the user's cadres took part (the cadre page's timeline
+    links to them). Each carries ``is_own``: whether it is one of the user's units'
+    activities (editable, with check-in) or another unit's (read-only)."""
+    own = scope_filter(user=user, unit_path="unit")
+    if not own:
+        return Activity.objects.annotate(is_own=Value(True, output_field=BooleanField()))
+    taken_part = Exists(
+        Attendance.objects.filter(activity=OuterRef("pk")).filter(
+            scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
+        )
+    )
+    return Activity.objects.filter(own | taken_part).annotate(
+        is_own=ExpressionWrapper(own, output_field=BooleanField())
+    )
 
 
 def teams_visible_to(*, user: User) -> QuerySet[Team]:
@@ -60,8 +91,13 @@ def cadres_to_choose(*, user: User):
 
 
 def attendances_visible_to(*, user: User) -> QuerySet[Attendance]:
+    """The attendances of the user's units' activities (whoever the cadre), and those of
+    the user's own cadres at other units' activities."""
     return scope_queryset(
-        Attendance.objects.all(), user=user, unit_path="activity__unit", cadre_path="cadre"
+        Attendance.objects.all(),
+        user=user,
+        unit_path=("activity__unit", "cadre__unit"),
+        cadre_path="cadre",
     )
 
 
@@ -106,9 +142,11 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def activity_list(*, user: User, filters: dict) -> QuerySet[Activity]:
-    """The user's activities, newest first, searched and filtered, each with the number on
-    its list, the number who attended and their volunteer hours (one query per page)."""
-    queryset = activities_visible_to(user=user)
+    """The activities the user may open, newest first, searched and filtered, each with
+    the number on its list, the number who attended and their volunteer hours (one query
+    per page). Other units' activities (``is_own`` false) count the user's cadres only,
+    as their pages list them."""
+    queryset = activities_readable_by(user=user)
     if filters.get("q"):
         queryset = queryset.filter(title__contains=filters["q"].strip())
     if filters.get("date_from"):
@@ -119,11 +157,21 @@ def activity_list(*, user: User, filters: dict) -> QuerySet[Activity]:
     for field in ("kind", "unit", "team"):
         if filters.get(field):
             queryset = queryset.filter(**{field: filters[field]})
-    attended = Q(attendances__status=Attendance.Status.ATTENDED)
+    # An own activity counts everyone on its list; another unit's the user's cadres.
+    own = scope_filter(user=user, unit_path="unit")
+    listed = (
+        own
+        | scope_filter(
+            user=user, unit_path="attendances__cadre__unit", cadre_path="attendances__cadre"
+        )
+        if own
+        else Q()
+    )
+    attended = listed & Q(attendances__status=Attendance.Status.ATTENDED)
     return (
         queryset.select_related("unit", "team")
         .annotate(
-            listed_count=Count("attendances"),
+            listed_count=Count("attendances", filter=listed),
             attended_count=Count("attendances", filter=attended),
             hours_total=Coalesce(
                 Sum("attendances__volunteer_hours", filter=attended),
@@ -144,7 +192,7 @@ def activity_month(*, user: User, first: datetime.date) -> list[list[dict]]:
     start, end = weeks[0][0], weeks[-1][-1] + datetime.timedelta(days=1)
     by_day: dict[datetime.date, list[Activity]] = defaultdict(list)
     for activity in (
-        activities_visible_to(user=user)
+        activities_readable_by(user=user)
         .filter(starts_at__gte=_local_midnight(start), starts_at__lt=_local_midnight(end))
         .select_related("unit")
         .order_by("starts_at", "id")
@@ -160,7 +208,15 @@ def activity_month(*, user: User, first: datetime.date) -> list[list[dict]]:
 
 
 def activity_detail(*, user: User, pk: int) -> Activity:
-    """One of the user's activities (404 otherwise) with what its page shows."""
+    """An activity the user may open (404 otherwise) with what its page shows; another
+    unit's (``is_own`` false) is for reading only."""
+    queryset = activities_readable_by(user=user).select_related("unit", "team", "branch")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def activity_for_edit(*, user: User, pk: int) -> Activity:
+    """One of the user's units' activities, to edit or read the history of (404 for
+    another unit's, even one the user's cadres took part in)."""
     queryset = activities_visible_to(user=user).select_related("unit", "team", "branch")
     return get_object_or_404(queryset, pk=pk)
 
@@ -211,9 +267,7 @@ def team_list(*, user: User, filters: dict) -> QuerySet[Team]:
     # The leader's name only when the user may see them (a branch secretary sees the
     # teams of their unit but only their own members).
     leaders = (
-        memberships_visible_to(user=user)
-        .filter(team=OuterRef("pk"), is_leader=True)
-        .order_by("id")
+        memberships_visible_to(user=user).filter(team=OuterRef("pk"), is_leader=True).order_by("id")
     )
     return (
         queryset.select_related("unit", "branch")

@@ -35,6 +35,7 @@ from .selectors import (
     activities_visible_to,
     activity_attendances,
     activity_detail,
+    activity_for_edit,
     activity_list,
     activity_month,
     activity_suggestions,
@@ -129,9 +130,10 @@ def calendar_month(request):
 
 @login_required
 def detail(request, pk: int):
-    """The activity, its list of participants and the check-in form (for editors)."""
+    """The activity, its list of participants and the check-in form (for editors). Another
+    unit's activity in which the user's cadres took part is read only: their rows."""
     activity = activity_detail(user=request.user, pk=pk)
-    can_edit = can_edit_registry(user=request.user)
+    can_edit = activity.is_own and can_edit_registry(user=request.user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     attendances = activity_attendances(user=request.user, activity=activity)
@@ -209,7 +211,7 @@ def new(request):
 @login_required
 def edit(request, pk: int):
     require_editor(user=request.user)
-    activity = activity_detail(user=request.user, pk=pk)
+    activity = activity_for_edit(user=request.user, pk=pk)
     choices = _activity_choices(request.user)
     # A team since made inactive stays choosable on the activities it already ran.
     choices["teams"] = teams_visible_to(user=request.user).filter(
@@ -452,7 +454,7 @@ def suggestion_answer_view(request, pk: int):
 
 @login_required
 def history(request, pk: int):
-    record = activity_detail(user=request.user, pk=pk)
+    record = activity_for_edit(user=request.user, pk=pk)
     return render(
         request, "history.html", {"record": record, "entries": history_entries(instance=record)}
     )
