@@ -6,6 +6,7 @@ It lives in the highest app it fills (activities), so that it may use every app 
 import random
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,6 +18,7 @@ from accounts.models import Unit, User
 from accounts.services import role_groups_sync
 from activities.demo import seed_activities, seed_honours, seed_teams
 from branches.demo import seed_branches
+from cadres.bulk import analyze_tables
 from cadres.demo import seed_cadres, seed_care_needs, seed_family, seed_visits
 from cadres.models import Cadre
 
@@ -93,6 +95,12 @@ class Command(BaseCommand):
             )
             self._link_secretary_logins(org, password=settings.DEMO_PASSWORD)
             role_groups_sync()
+        # Statistics for the planner, once the rows are committed (see analyze_tables).
+        analyze_tables(
+            model
+            for label in ("accounts", "cadres", "branches", "activities")
+            for model in apps.get_app_config(label).get_models()
+        )
         summary = ", ".join(f"{value} {name}" for name, value in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已生成 ({summary}) in {time.monotonic() - started:.1f}s")
