@@ -26,7 +26,7 @@ from import_export import resources
 from import_export.fields import Field
 
 from accounts.models import User
-from accounts.scoping import can_edit_registry, visible_unit_ids
+from accounts.scoping import can_edit_registry, scope_queryset, visible_unit_ids
 from branches.models import PartyBranch
 from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
 from cadres.services import cadre_prepare_for_save
@@ -98,6 +98,7 @@ class CadreLedgerResource(resources.ModelResource):
         self.branches = BranchLookup([])
         self.registry_ids: set[str] = set()
         self.registry_people: set[tuple[str, datetime.date]] = set()
+        self.visible_registered: dict[str, Cadre] | None = None
         self.first_row_of_id: dict[str, int] = {}
         self.first_row_of_person: dict[tuple[str, datetime.date], int] = {}
         self.ready: list[ReadyRow] = []
@@ -216,11 +217,25 @@ class CadreLedgerResource(resources.ModelResource):
                     {"row": first},
                 )
             elif number in self.registry_ids:
-                add(
-                    "id_number",
-                    _("A cadre with this resident ID number already exists."),
-                    "duplicate_id_in_registry",
-                )
+                registered = self._registered_in_scope().get(number)
+                if registered is None:
+                    # Someone the user may not see: that the number is taken is all
+                    # the import may say, not whose it is or in which unit.
+                    add(
+                        "id_number",
+                        _("This resident ID number is already in the registry."),
+                        "duplicate_id_in_registry",
+                    )
+                else:
+                    add(
+                        "id_number",
+                        _(
+                            "%(name)s of %(unit)s is already registered with this resident ID "
+                            "number."
+                        ),
+                        "duplicate_id_in_registry",
+                        {"name": registered.name, "unit": registered.unit.name},
+                    )
         name = fold_text(instance.name)
         if name and instance.birth_date and "birth_date" not in errors:
             person = (name, instance.birth_date)
@@ -241,6 +256,21 @@ class CadreLedgerResource(resources.ModelResource):
                     _("A cadre with the same name and date of birth is already registered."),
                     "duplicate_person_in_registry",
                 )
+
+    def _registered_in_scope(self) -> dict[str, Cadre]:
+        """The registry's cadres with an ID number of the file whom the user may see,
+        by number; read once, when the first such duplicate is met."""
+        if self.visible_registered is None:
+            self.visible_registered = {}
+            for batch in _batches(sorted(self.registry_ids)):
+                cadres = scope_queryset(
+                    Cadre.objects.with_id_numbers(batch),
+                    user=self.user,
+                    unit_path="unit",
+                    cadre_path="",
+                ).select_related("unit")
+                self.visible_registered.update((cadre.id_number, cadre) for cadre in cadres)
+        return self.visible_registered
 
     def _branch(self, instance: Cadre, row, add, errors) -> PartyBranch | None:
         column = COLUMNS_BY_KEY["branch"]

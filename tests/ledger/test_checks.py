@@ -189,6 +189,46 @@ def test_duplicate_id_number_against_the_registry(staff, unit_a, unit_b):
     assert problems(job) == [(2, "身份证号", "duplicate_id_in_registry")]
 
 
+def test_a_duplicate_outside_the_users_units_is_not_named(staff, unit_a, unit_b):
+    row = person(1, unit_a)
+    CadreFactory(
+        name="远方",
+        unit=unit_b,
+        id_number=row["身份证号"],
+        birth_date=datetime.date.fromisoformat(row["出生日期"]),
+    )
+    job = check(staff, [row])
+    assert [p["message"] for p in job.errors] == ["该身份证号已在台账中。"]
+    shown = repr(job.errors)
+    assert "远方" not in shown and unit_b.name not in shown
+
+
+def test_a_duplicate_inside_the_users_units_names_the_cadre(staff, unit_a, unit_a_child):
+    row = person(1, unit_a)
+    CadreFactory(
+        name="近邻",
+        unit=unit_a_child,
+        id_number=row["身份证号"],
+        birth_date=datetime.date.fromisoformat(row["出生日期"]),
+    )
+    job = check(staff, [row])
+    assert problems(job) == [(2, "身份证号", "duplicate_id_in_registry")]
+    assert job.errors[0]["message"] == f"该身份证号已登记为{unit_a_child.name}的近邻。"
+
+
+def test_bureau_staff_are_told_whose_number_it_is(unit_a, unit_b):
+    bureau_staff = UserFactory(unit=unit_a.parent, role=User.Role.BUREAU_STAFF)
+    row = person(1, unit_a)
+    CadreFactory(
+        name="远方",
+        unit=unit_b,
+        id_number=row["身份证号"],
+        birth_date=datetime.date.fromisoformat(row["出生日期"]),
+    )
+    job = check(bureau_staff, [row])
+    assert job.errors[0]["message"] == f"该身份证号已登记为{unit_b.name}的远方。"
+
+
 def test_duplicate_name_and_birth_date_inside_the_file(staff, unit_a):
     first = person(1, unit_a)
     birth = datetime.date.fromisoformat(first["出生日期"])
