@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reminders import health
+
 admin.site.site_header = "银龄 · 离退休干部服务管理"
 admin.site.site_title = "银龄"
 admin.site.index_title = "管理后台"
@@ -22,6 +24,8 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("ledger/", include("ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For a monitor: no sign-in, no personal data (reminders/health.py).
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 

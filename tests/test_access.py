@@ -36,8 +36,9 @@ STAFF_NAMESPACES = {
     "reports",
 }
 # The calendar feed answers calendar apps, which cannot sign in: its secret token is the
-# key (tests/reminders/test_feeds.py checks it without a login).
-PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed"}
+# key (tests/reminders/test_feeds.py checks it without a login). /healthz answers a
+# monitor with no personal data (tests/reminders/test_health.py).
+PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed", "healthz"}
 # Pages that record something: branch secretaries read only (403).
 EDITING = {
     "cadres:edit",
@@ -136,8 +137,8 @@ def staff_url_names():
         namespace = getattr(pattern, "namespace", None)
         if namespace in STAFF_NAMESPACES:
             names |= {f"{namespace}:{p.name}" for p in pattern.url_patterns if p.name}
-        elif getattr(pattern, "name", None) == "home":
-            names.add("home")
+        elif getattr(pattern, "name", None):  # "home", "healthz": at the root
+            names.add(pattern.name)
     return names
 
 
