@@ -101,11 +101,28 @@ class ActivityForm(forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Before 1900 or after 2200 a time is a slip of the keyboard; and in year 1, Beijing
+    # time is in year 0 in UTC, which Python cannot hold (checking the model's
+    # constraints raised OverflowError: 500).
+    YEARS = range(1900, 2201)
+
     def __init__(self, *args, units, teams, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["team"].queryset = teams
         self.fields["branch"].queryset = branches
+
+    def _clean_time(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value.year not in self.YEARS:
+            raise forms.ValidationError(self.fields[name].error_messages["invalid"], code="invalid")
+        return value
+
+    def clean_starts_at(self):
+        return self._clean_time("starts_at")
+
+    def clean_ends_at(self):
+        return self._clean_time("ends_at")
 
 
 class CheckInForm(forms.Form):

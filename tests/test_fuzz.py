@@ -231,3 +231,17 @@ def test_hostile_filters_never_crash_the_admin(request, world, role):
             change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[value])
             walk.request("get", change)
     walk.report()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_an_activity_time_outside_1900_to_2200_is_a_form_error(world, value):
+    """Year 1 in Beijing is year 0 in UTC, which Python cannot hold: checking the
+    model's constraints raised OverflowError."""
+    users, records = world
+    walk = Walk(users[User.Role.UNIT_STAFF])
+    activity = records["mine"]["activity"]
+    for url in (reverse("activities:new"), reverse("activities:edit", args=[activity.pk])):
+        response = walk.request("post", url, {"title": "茶话会", "starts_at": value})
+        assert response.status_code == 200, url
+        assert "starts_at" in response.context["form"].errors
+    walk.report()
