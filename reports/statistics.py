@@ -41,6 +41,7 @@ from cadres.models import (
     Visit,
     VisitOccasion,
 )
+from ledger.workbooks import write_cell
 from reminders.models import Holiday
 
 from .charts import bar_chart, horizontal_stacked_bars
@@ -864,7 +865,7 @@ def report_workbook(
         (" · ".join(part for part in (scope, report.note) if part), Font(size=10, italic=True)),
     ]
     for row_number, (text, font) in enumerate(lines, 1):
-        sheet.cell(row=row_number, column=1, value=text).font = font
+        write_cell(sheet, row=row_number, column=1, value=text).font = font
         if width > 1:
             sheet.merge_cells(
                 start_row=row_number, start_column=1, end_row=row_number, end_column=width
@@ -873,7 +874,7 @@ def report_workbook(
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for column_number, column in enumerate(report.columns, 1):
-        cell = sheet.cell(row=header_row, column=column_number, value=column.label)
+        cell = write_cell(sheet, row=header_row, column=column_number, value=column.label)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2E6E5")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -883,7 +884,7 @@ def report_workbook(
         body.append((report.total, True))
     for offset, (row, bold) in enumerate(body, 1):
         for column_number, (value, column) in enumerate(zip(row, report.columns, strict=True), 1):
-            cell = sheet.cell(row=header_row + offset, column=column_number, value=value)
+            cell = write_cell(sheet, row=header_row + offset, column=column_number, value=value)
             cell.border = border
             if bold:
                 cell.font = Font(bold=True)
