@@ -339,6 +339,46 @@ def seed_visits(
     return len(visits)
 
 
+def seed_visit_history(
+    *, rng: random.Random, cadres: list[Cadre], today: datetime.date, per_cadre: int
+) -> int:
+    """Earlier years of visits, so that each cadre has about ``per_cadre`` visits in all:
+    routine and holiday visits over the ten years before the last one (after retirement,
+    before death or transfer). For the
+    benchmarks (100,000 cadres with 1,000,000 visits); written in batches so that memory
+    stays flat."""
+    occasions = {o.code: o for o in VisitOccasion.objects.all()}
+    codes = [code for code in ("routine", "spring_festival", "double_ninth") if code in occasions]
+    start = today - datetime.timedelta(days=365 * 11)
+    modes = [Visit.Mode.HOME, Visit.Mode.PHONE, Visit.Mode.VIDEO]
+    written = 0
+    batch: list[Visit] = []
+    for cadre in cadres:
+        first = max(start, (cadre.retirement_date or cadre.birth_date) + datetime.timedelta(1))
+        span = ((cadre.transferred_on or cadre.died_on or today) - first).days - 1
+        if span < 1:
+            continue
+        for _ in range(max(per_cadre - 2, 0)):
+            day = first + datetime.timedelta(days=rng.randint(0, span))
+            batch.append(
+                Visit(
+                    cadre=cadre,
+                    occasion=occasions[rng.choice(codes)],
+                    status=Visit.Status.DONE,
+                    visited_on=day,
+                    mode=rng.choice(modes),
+                    condolence_money=Decimal(rng.choice((0, 0, 200, 500))),
+                    recorded_by_id=cadre.liaison_id,
+                )
+            )
+            if len(batch) >= 20_000:
+                written += len(bulk_insert(Visit, batch))
+                batch = []
+    if batch:
+        written += len(bulk_insert(Visit, batch))
+    return written
+
+
 def seed_care_needs(*, rng: random.Random, cadres: list[Cadre], today: datetime.date) -> int:
     needs = []
     categories = list(CareNeed.Category.values)

@@ -179,3 +179,9 @@ def test_demo_secretaries_read_the_staff_site_and_have_no_admin():
     assert secretaries
     assert not any(user.is_staff or can_use_admin(user=user) for user in secretaries)
     assert can_use_admin(user=User.objects.get(username="unit"))
+
+
+def test_visit_history_for_benchmarks_adds_earlier_visits():
+    plain = seeded_snapshot(cadres=60, seed=3)["visits"]
+    more = seeded_snapshot(cadres=60, seed=3, visits_per_cadre=10)["visits"]
+    assert more > plain + 60 * 5

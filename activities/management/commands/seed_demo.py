@@ -19,7 +19,13 @@ from accounts.services import role_groups_sync
 from activities.demo import seed_activities, seed_honours, seed_teams
 from branches.demo import seed_branches
 from cadres.bulk import analyze_tables
-from cadres.demo import seed_cadres, seed_care_needs, seed_family, seed_visits
+from cadres.demo import (
+    seed_cadres,
+    seed_care_needs,
+    seed_family,
+    seed_visit_history,
+    seed_visits,
+)
 from cadres.models import Cadre
 
 
@@ -36,6 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--cadres", type=int, default=2155, help="number of retirees")
         parser.add_argument("--seed", type=int, default=2155, help="random seed")
         parser.add_argument(
+            "--visits-per-cadre",
+            type=int,
+            default=0,
+            help="add earlier years of visits until each cadre has about this many "
+            "(benchmarks: 10 gives 1,000,000 visits for 100,000 cadres)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="seed an empty database; skip quietly (no error) when it holds data",
@@ -46,7 +59,16 @@ class Command(BaseCommand):
             help="seed even though the database holds users, units or cadres",
         )
 
-    def handle(self, *args, cadres: int, seed: int, if_empty: bool, force: bool, **options):
+    def handle(
+        self,
+        *args,
+        cadres: int,
+        seed: int,
+        if_empty: bool,
+        force: bool,
+        visits_per_cadre: int = 0,
+        **options,
+    ):
         if cadres < 1:
             raise CommandError("--cadres must be at least 1")
         if not settings.YINLING_ALLOW_DEMO_DATA:
@@ -83,6 +105,10 @@ class Command(BaseCommand):
                 "visits": seed_visits(rng=rng, cadres=people, org=org, today=today),
                 "care needs": seed_care_needs(rng=rng, cadres=people, today=today),
             }
+            if visits_per_cadre:
+                counts["visits"] += seed_visit_history(
+                    rng=rng, cadres=people, today=today, per_cadre=visits_per_cadre
+                )
             branches = seed_branches(rng=rng, cadres=people, org=org, today=today)
             counts["branches"] = len(branches)
             teams = seed_teams(rng=rng, cadres=people, branches=branches, org=org, today=today)
