@@ -15,7 +15,7 @@ from accounts.scoping import (
 )
 
 from .age_bands import AgeBand, age_band_q
-from .forms import WriteOnlyIdNumberForm
+from .forms import CadreEntryForm
 from .models import Cadre, CareNeed, FamilyContact, IdNumberDisclosure, Visit, VisitOccasion
 from .services import cadre_prepare_for_save
 from .validators import mask_resident_id
@@ -87,7 +87,8 @@ class CadreAdmin(ScopedHistoryAdmin):
         "Name, pinyin, pinyin initials (zs finds 张三), phone, or (for those who may see "
         "them) a whole ID number or its last four characters."
     )
-    form = WriteOnlyIdNumberForm
+    # Write-only ID number, and the duplicate checks of the staff site's form.
+    form = CadreEntryForm
     autocomplete_fields = ["unit", "liaison", "account"]
     readonly_fields = ["name_pinyin", "name_initials", "created_at", "updated_at"]
     inlines = [FamilyContactInline]
@@ -100,6 +101,8 @@ class CadreAdmin(ScopedHistoryAdmin):
                 "fields": (
                     ("name", "gender", "ethnicity"),
                     ("birth_date", "celebrates_lunar_birthday"),
+                    # Shown only with a same-name, same-birth-date warning to confirm.
+                    "confirm_not_duplicate",
                     "id_number",
                     "photo",
                     ("name_pinyin", "name_initials"),

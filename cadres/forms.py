@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
 
+from . import duplicates
 from .age_bands import AgeBand
 from .models import (
     Cadre,
     CadreStatus,
     CareNeed,
+    FamilyContact,
     Hardship,
     Health,
     LivingSituation,
@@ -294,7 +296,74 @@ class WriteOnlyIdNumberForm(forms.ModelForm):
         return value
 
 
-class CadreForm(WriteOnlyIdNumberForm):
+class CadreEntryForm(WriteOnlyIdNumberForm):
+    """A cadre form (staff site and admin) that checks for duplicates as the record is
+    entered (``duplicates``): the same ID number as another cadre is refused; the same
+    name and date of birth as another cadre — checked for a new record, and when either
+    changes — needs ``confirm_not_duplicate`` ticked. Matches are named only when they
+    are of ``scope_user``'s units (set by the staff-site view, and by admin's scoped
+    form); with no user, none is named."""
+
+    scope_user: User | None = None
+
+    # Hidden until there is a warning to confirm (admin shows a hidden field's row hidden).
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Not the same person: save anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.namesake_warning = []
+
+    def clean_id_number(self):
+        value = super().clean_id_number()
+        if not value or (self.instance.pk and value == self.instance.id_number):
+            return value
+        matches = duplicates.id_number_matches(
+            user=self.scope_user, number=value, exclude_pk=self.instance.pk
+        )
+        if matches:
+            raise forms.ValidationError(duplicates.id_number_refusal(matches), code="unique")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        name, birth_date = cleaned.get("name"), cleaned.get("birth_date")
+        entered = not self.instance.pk or {"name", "birth_date"} & set(self.changed_data)
+        if not (name and birth_date and entered):
+            return cleaned
+        matches = duplicates.namesakes(
+            user=self.scope_user, name=name, birth_date=birth_date, exclude_pk=self.instance.pk
+        )
+        if not matches:
+            return cleaned
+        self.namesake_warning = duplicates.namesake_warning(matches)
+        self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput(
+            attrs={"class": "form-check-input"}
+        )
+        if not cleaned.get("confirm_not_duplicate"):
+            self.add_error(
+                "confirm_not_duplicate",
+                [
+                    *self.namesake_warning,
+                    _(
+                        "If this is a different person, tick “Not the same person: save "
+                        "anyway” and save again."
+                    ),
+                ],
+            )
+        return cleaned
+
+    def record_fields(self, *, changed_only: bool = False) -> dict:
+        """The cleaned values of the record's own fields (all of them for
+        ``cadre_create``, the changed ones for ``cadre_update``)."""
+        names = self.changed_data if changed_only else self.cleaned_data
+        return {name: self.cleaned_data[name] for name in names if name in self._meta.fields}
+
+
+class CadreForm(CadreEntryForm):
     """The cadre record on the staff site, laid out in the 六清楚 sections. Status,
     death and transfer have their own actions; the ID number is write-only."""
 
@@ -349,8 +418,9 @@ class CadreForm(WriteOnlyIdNumberForm):
             },
         }
 
-    def __init__(self, *args, units, staff, **kwargs):
+    def __init__(self, *args, units, staff, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope_user = user
         self.fields["unit"].queryset = units
         self.fields["liaison"].queryset = staff
         identity = [
@@ -385,3 +455,12 @@ class CadreForm(WriteOnlyIdNumberForm):
             Fieldset(_("Learning and activities"), "learning_activities"),
             Fieldset(_("Current needs and follow-up"), "current_needs", "notes"),
         )
+
+
+class FamilyContactForm(forms.ModelForm):
+    """家属: a family member or emergency contact, added on the cadre's page."""
+
+    class Meta:
+        model = FamilyContact
+        fields = ["name", "relation", "phone", "is_emergency_contact", "address", "notes"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}

@@ -15,7 +15,7 @@ from accounts.models import Unit, User
 from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_ids
 
 from .age_bands import age_band_q
-from .models import Cadre, CadreStatus, CareNeed, PoliticalStatus, Visit
+from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
 
 # Branch models are reached through the reverse relation, not imported: branches sit
 # above cadres in the app order.
@@ -327,5 +327,13 @@ def care_need_list(*, user: User, status: str, overdue: bool, today) -> QuerySet
 def care_need_for(*, user: User, pk: int) -> CareNeed:
     queryset = scope_queryset(
         CareNeed.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
+    return get_object_or_404(queryset.select_related("cadre"), pk=pk)
+
+
+def family_contact_for(*, user: User, pk: int) -> FamilyContact:
+    """A family contact of one of the user's cadres (with its cadre), else 404."""
+    queryset = scope_queryset(
+        FamilyContact.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
     )
     return get_object_or_404(queryset.select_related("cadre"), pk=pk)

@@ -14,7 +14,15 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scoping import can_see_id_numbers
 
-from .models import Cadre, CadreStatus, CareNeed, IdNumberDisclosure, Visit, VisitOccasion
+from .models import (
+    Cadre,
+    CadreStatus,
+    CareNeed,
+    FamilyContact,
+    IdNumberDisclosure,
+    Visit,
+    VisitOccasion,
+)
 from .pinyin import name_pinyin
 from .validators import normalize_resident_id
 
@@ -163,3 +171,37 @@ def id_number_disclose(*, cadre: Cadre, by: User, client_address: str | None = N
         raise PermissionDenied
     IdNumberDisclosure.objects.create(user=by, cadre=cadre, client_address=client_address)
     return cadre.id_number
+
+
+def _save_contact(contact: FamilyContact, by: User | None) -> FamilyContact:
+    contact.name = (contact.name or "").strip()
+    contact.full_clean()
+    if by is not None:
+        contact._history_user = by
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def family_contact_add(*, cadre: Cadre, by: User | None = None, **fields: Any) -> FamilyContact:
+    """Add a family member or emergency contact (家属) to a cadre's record."""
+    return _save_contact(FamilyContact(cadre=cadre, **fields), by)
+
+
+@transaction.atomic
+def family_contact_update(
+    *, contact: FamilyContact, by: User | None = None, **fields: Any
+) -> FamilyContact:
+    """Change the given fields of a family contact, re-validating it."""
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    return _save_contact(contact, by)
+
+
+@transaction.atomic
+def family_contact_remove(*, contact: FamilyContact, by: User | None = None) -> None:
+    """Remove a family contact from the record. The contact's history keeps it, with
+    who removed it and when."""
+    if by is not None:
+        contact._history_user = by
+    contact.delete()

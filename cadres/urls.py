@@ -6,6 +6,7 @@ app_name = "cadres"
 
 urlpatterns = [
     path("", views.registry, name="registry"),
+    path("new/", views.new, name="new"),
     path("picker/", views.picker, name="picker"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/id-number/", views.id_number, name="id_number"),
     path("<int:pk>/deceased/", views.mark_deceased, name="deceased"),
     path("<int:pk>/transfer/", views.transfer_out, name="transfer"),
+    path("<int:pk>/family/new/", views.family_new, name="family_new"),
+    path("family/<int:pk>/edit/", views.family_edit, name="family_edit"),
+    path("family/<int:pk>/remove/", views.family_remove, name="family_remove"),
     path("visits/", views.visits, name="visits"),
     path("visits/new/", views.visit_new, name="visit_new"),
     path("needs/", views.needs, name="needs"),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.params import parse_id, parse_search
-from accounts.scoping import can_edit_registry, can_see_id_numbers, require_editor
+from accounts.scoping import (
+    can_edit_registry,
+    can_see_id_numbers,
+    require_editor,
+    visible_unit_ids,
+)
 
 from .forms import (
     AssignForm,
@@ -17,6 +22,7 @@ from .forms import (
     CadreForm,
     CareNeedForm,
     DeathForm,
+    FamilyContactForm,
     ResolveForm,
     TransferForm,
     VisitFilterForm,
@@ -32,17 +38,22 @@ from .selectors import (
     cadres_visible_to,
     care_need_for,
     care_need_list,
+    family_contact_for,
     registry_filter_choices,
     staff_visible_to,
     visit_list,
 )
 from .services import (
+    cadre_create,
     cadre_mark_deceased,
     cadre_transfer_out,
     cadre_update,
     care_need_assign,
     care_need_raise,
     care_need_resolve,
+    family_contact_add,
+    family_contact_remove,
+    family_contact_update,
     id_number_disclose,
     visit_record,
 )
@@ -103,6 +114,34 @@ def detail(request, pk: int):
 
 
 @login_required
+def new(request):
+    """新增老干部: the edit form's sections, for a cadre of the user's own units."""
+    require_editor(user=request.user)
+    # Unit staff mostly register their own unit's retirees; the bureau chooses.
+    restricted = visible_unit_ids(user=request.user) is not None
+    form = CadreForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"unit": request.user.unit_id if restricted else None},
+        units=registry_filter_choices(user=request.user)["units"],
+        staff=staff_visible_to(user=request.user),
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = cadre_create(by=request.user, **form.record_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. Now add the family contacts.") % {"name": cadre},
+            )
+            return redirect(cadre)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": None})
+
+
+@login_required
 def edit(request, pk: int):
     require_editor(user=request.user)
     cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
@@ -112,9 +151,10 @@ def edit(request, pk: int):
         instance=cadre,
         units=registry_filter_choices(user=request.user)["units"],
         staff=staff_visible_to(user=request.user, including=cadre.liaison_id),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = form.record_fields(changed_only=True)
         try:
             cadre_update(cadre=cadre, by=request.user, **changed)
         except ValidationError as error:
@@ -156,6 +196,57 @@ def history(request, pk: int):
             "entries": history_entries(instance=cadre, masks=masks),
             "can_edit": can_edit_registry(user=request.user),
         },
+    )
+
+
+@login_required
+def family_new(request, pk: int):
+    require_editor(user=request.user)
+    cadre = get_object_or_404(cadres_visible_to(user=request.user), pk=pk)
+    form = FamilyContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = family_contact_add(cadre=cadre, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("%(contact)s is added to the family contacts.") % {"contact": contact}
+        )
+        return redirect(cadre)
+    return render(
+        request, "cadres/family_form.html", {"form": form, "cadre": cadre, "contact": None}
+    )
+
+
+@login_required
+def family_edit(request, pk: int):
+    require_editor(user=request.user)
+    contact = family_contact_for(user=request.user, pk=pk)
+    form = FamilyContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        family_contact_update(contact=contact, by=request.user, **changed)
+        messages.success(
+            request, _("The family contact %(contact)s is saved.") % {"contact": contact}
+        )
+        return redirect(contact.cadre)
+    return render(
+        request,
+        "cadres/family_form.html",
+        {"form": form, "cadre": contact.cadre, "contact": contact},
+    )
+
+
+@login_required
+def family_remove(request, pk: int):
+    """Remove a family contact, after a confirmation page; its history is kept."""
+    require_editor(user=request.user)
+    contact = family_contact_for(user=request.user, pk=pk)
+    if request.method == "POST":
+        family_contact_remove(contact=contact, by=request.user)
+        messages.success(
+            request, _("%(contact)s is removed from the family contacts.") % {"contact": contact}
+        )
+        return redirect(contact.cadre)
+    return render(
+        request, "cadres/family_remove.html", {"cadre": contact.cadre, "contact": contact}
     )
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     CadreFactory,
     CareNeedFactory,
     DigestFactory,
+    FamilyContactFactory,
     ImportJobFactory,
     PartyBranchFactory,
     SuggestionFactory,
@@ -41,7 +42,11 @@ STAFF_NAMESPACES = {
 PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed", "healthz"}
 # Pages that record something: branch secretaries read only (403).
 EDITING = {
+    "cadres:new",
     "cadres:edit",
+    "cadres:family_new",
+    "cadres:family_edit",
+    "cadres:family_remove",
     "cadres:deceased",
     "cadres:transfer",
     "cadres:visit_new",
@@ -77,6 +82,7 @@ PAGES = {
     "accounts:password_change": None,
     "accounts:profile": None,
     "cadres:registry": None,
+    "cadres:new": None,
     "cadres:detail": "cadre",
     "cadres:edit": "cadre",
     "cadres:history": "cadre",
@@ -84,6 +90,9 @@ PAGES = {
     "cadres:picker": None,
     "cadres:deceased": "cadre",
     "cadres:transfer": "cadre",
+    "cadres:family_new": "cadre",
+    "cadres:family_edit": "family_contact",
+    "cadres:family_remove": "family_contact",
     "cadres:visits": None,
     "cadres:visit_new": None,
     "cadres:needs": None,
@@ -164,6 +173,7 @@ def world(db):
         records[side] = {
             "cadre": CadreFactory(unit=unit),
             "need": CareNeedFactory(cadre=CadreFactory(unit=unit)),
+            "family_contact": FamilyContactFactory(cadre=CadreFactory(unit=unit)),
             "activity": ActivityFactory(unit=unit),
             "team": TeamFactory(unit=unit),
             "membership": TeamMembershipFactory(
