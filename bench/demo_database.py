@@ -1,15 +1,43 @@
-"""Shared by the benchmark scripts: a fresh SQLite database filled by `seed_demo`."""
+"""Shared by the benchmark scripts: a fresh database filled by `seed_demo` — the embedded
+SQLite file by default, or a PostgreSQL database when the script is given
+``--database-url postgres://user@host:port/name`` (the named database is dropped and
+created anew for each size, so point it at a throwaway name)."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Set by use_database(): the PostgreSQL URL of the current benchmark, or None for SQLite.
+_database_url: str | None = None
 
-def environment(folder: str) -> dict:
-    """The app's embedded defaults, with all its files in ``folder``."""
+
+def add_database_argument(parser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL database to (re)create and use, e.g. "
+        "postgres://postgres@127.0.0.1:5432/yinling_bench (default: SQLite in a temp folder)",
+    )
+
+
+def use_database(url: str | None) -> None:
+    global _database_url
+    _database_url = url
+
+
+def sized_url(url: str, suffix: str) -> str:
+    """The same server, a database of its own: ``…/yinling_bench`` → ``…/yinling_bench_10000``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{suffix}"))
+
+
+def environment(folder: str, *, database_url: str | None = None) -> dict:
+    """The app's embedded defaults, with all its files in ``folder`` (and its database
+    on PostgreSQL when a URL is given or set with use_database)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -17,23 +45,45 @@ def environment(folder: str) -> dict:
         YINLING_VAR_DIR=folder,
         DEBUG="false",
     )
+    url = database_url or _database_url
+    if url:
+        env["DATABASE_URL"] = url
     return env
 
 
-def migrate(folder: str) -> None:
+def recreate(url: str, *, template: str | None = None) -> None:
+    """Drop and create the PostgreSQL database of ``url`` (as a copy of ``template``)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
+
+
+def migrate(folder: str, *, database_url: str | None = None) -> None:
+    url = database_url or _database_url
+    if url:
+        recreate(url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"],
         cwd=ROOT,
-        env=environment(folder),
+        env=environment(folder, database_url=url),
         check=True,
     )
 
 
-def seed(folder: str, cadres: int) -> None:
+def seed(
+    folder: str, cadres: int, *, visits_per_cadre: int = 0, database_url: str | None = None
+) -> None:
+    extra = ["--visits-per-cadre", str(visits_per_cadre)] if visits_per_cadre else []
     subprocess.run(
-        [sys.executable, "manage.py", "seed_demo", "--cadres", str(cadres)],
+        [sys.executable, "manage.py", "seed_demo", "--cadres", str(cadres), *extra],
         cwd=ROOT,
-        env=environment(folder),
+        env=environment(folder, database_url=database_url),
         check=True,
         stdout=subprocess.DEVNULL,
     )
