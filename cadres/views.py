@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
@@ -135,7 +137,12 @@ def new(request):
         else:
             messages.success(
                 request,
-                _("%(name)s is registered. Now add the family contacts.") % {"name": cadre},
+                format_html(
+                    '{} <a class="alert-link" href="{}">{}</a>',
+                    _("%(name)s is registered. Now add the family contacts.") % {"name": cadre},
+                    reverse("cadres:family_new", args=[cadre.pk]),
+                    _("Add a family contact"),
+                ),
             )
             return redirect(cadre)
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": None})

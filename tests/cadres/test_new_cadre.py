@@ -81,8 +81,10 @@ def test_an_editor_registers_a_cadre_and_is_invited_to_add_the_family(client, st
     assert cadre.history.get().history_user == staff
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "赵建国" in message and "家属" in message
+    assert reverse("cadres:family_new", args=[cadre.pk]) in message  # a link, not escaped
     detail = text(client.get(cadre.get_absolute_url()))
-    assert reverse("cadres:family_new", args=[cadre.pk]) in detail
+    family_new = reverse("cadres:family_new", args=[cadre.pk])
+    assert f'<a class="alert-link" href="{family_new}">添加家属联系人</a>' in detail
 
 
 def test_the_new_form_has_the_edit_forms_sections(client, staff, unit_a):
