@@ -19,6 +19,20 @@ class GroupVisitForm(forms.Form):
     )
     gifts = forms.CharField(label=_("gifts"), max_length=200, required=False)
 
-    def __init__(self, *args, cadres, **kwargs):
+    def __init__(self, *args, cadres, remaining: set[int], **kwargs):
+        """``cadres``: those the user may record visits for; ``remaining``: the ids of
+        those still to visit for the campaign's holiday, the only ones that may be
+        ticked."""
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = cadres
+        self.remaining = remaining
+
+    def clean_cadres(self):
+        cadres = self.cleaned_data["cadres"]
+        done = [cadre.name for cadre in cadres if cadre.pk not in self.remaining]
+        if done:
+            raise forms.ValidationError(
+                _("Not among those still to visit for this holiday: %(names)s.")
+                % {"names": "、".join(done)}
+            )
+        return cadres

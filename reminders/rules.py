@@ -93,10 +93,13 @@ def _lunar_birthday(birth_date: datetime.date) -> LunarMonthDay:
     return lunar_month_day(birth_date)
 
 
-def active_cadres(cadre_filter: Q | None = None) -> list[CadreRow]:
-    """Every cadre on the register, as light tuples. Read with a plain cursor: the ORM's
-    per-value converters would cost more than the rest of the plan at 100,000 rows."""
-    queryset = Cadre.objects.filter(status=CadreStatus.ON_REGISTER)
+def active_cadres(
+    cadre_filter: Q | None = None, *, on: datetime.date | None = None
+) -> list[CadreRow]:
+    """Every cadre on the register (or, given ``on``, on the register that day), as
+    light tuples. Read with a plain cursor: the ORM's per-value converters would cost
+    more than the rest of the plan at 100,000 rows."""
+    queryset = Cadre.objects.filter(on_register(on))
     if cadre_filter is not None:
         queryset = queryset.filter(cadre_filter)
     queryset = queryset.order_by().values_list(
@@ -144,6 +147,19 @@ def active_cadres(cadre_filter: Q | None = None) -> list[CadreRow]:
                     )
                 )
     return rows
+
+
+def on_register(day: datetime.date | None = None) -> Q:
+    """Cadres on the register now, or, given ``day``, on it that day: retired by then,
+    and neither dead nor transferred out before it (so a past holiday's audience is not
+    changed by deaths since)."""
+    if day is None:
+        return Q(status=CadreStatus.ON_REGISTER)
+    return (
+        Q(status=CadreStatus.ON_REGISTER)
+        | Q(status=CadreStatus.DECEASED, died_on__gte=day)
+        | Q(status=CadreStatus.TRANSFERRED, transferred_on__gte=day)
+    ) & (Q(retirement_date__isnull=True) | Q(retirement_date__lte=day))
 
 
 def _as_date(value) -> datetime.date | None:
@@ -254,14 +270,32 @@ def political_birthday_items(cadres: Iterable[CadreRow], day, horizon: int) -> l
     return items
 
 
-def holiday_occurrence(holiday: Holiday, day: datetime.date) -> datetime.date | None:
-    """The holiday's next date on or after ``day`` (within a year)."""
-    end = day + datetime.timedelta(days=366)
+# A lunar year with a leap month runs to 385 days, so the next 春节 can be more than a
+# year away (29 January 2025 → 17 February 2026); two years always hold the next date.
+HOLIDAY_SEARCH_DAYS = 2 * 366
+
+
+def _holiday_dates(holiday: Holiday, start: datetime.date, end: datetime.date):
     if holiday.calendar == CalendarKind.LUNAR:
-        dates = lunar_occurrences(LunarMonthDay(holiday.month, holiday.day), day, end)
-    else:
-        dates = solar_occurrences(datetime.date(2000, holiday.month, holiday.day), day, end)
-    return min(dates, default=None)
+        return lunar_occurrences(LunarMonthDay(holiday.month, holiday.day), start, end)
+    # A leap year, so that a 29 February holiday exists as a date.
+    return solar_occurrences(datetime.date(2000, holiday.month, holiday.day), start, end)
+
+
+def holiday_occurrence(holiday: Holiday, day: datetime.date) -> datetime.date | None:
+    """The holiday's next date on or after ``day``, however far (None only beyond the
+    lunar calendar's years)."""
+    end = day + datetime.timedelta(days=HOLIDAY_SEARCH_DAYS)
+    return min(_holiday_dates(holiday, day, end), default=None)
+
+
+def holiday_occurrences(
+    holiday: Holiday, *, until: datetime.date, years: int
+) -> list[datetime.date]:
+    """The holiday's dates from ``years`` years before ``until`` up to ``until``, latest
+    first (the campaign's choice of this year's or an earlier year's holiday)."""
+    start = until.replace(month=1, day=1, year=until.year - years)
+    return sorted(set(_holiday_dates(holiday, start, until)), reverse=True)
 
 
 def in_holiday_audience(holiday: Holiday, cadre: CadreRow, occurrence) -> bool:
@@ -289,15 +323,45 @@ def in_holiday_audience(holiday: Holiday, cadre: CadreRow, occurrence) -> bool:
 HOLIDAY_LATE_DAYS = 15
 
 
+def holiday_visit_window(
+    holiday: Holiday, occurrence: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the visits that count for this occurrence of the
+    holiday: ``visit_window_days`` before it until HOLIDAY_LATE_DAYS after."""
+    return (
+        occurrence - datetime.timedelta(days=holiday.visit_window_days),
+        occurrence + datetime.timedelta(days=HOLIDAY_LATE_DAYS),
+    )
+
+
+def holiday_visit_dates(holiday: Holiday, occurrence: datetime.date) -> dict[int, datetime.date]:
+    """The cadres visited for this occurrence of the holiday (a done visit with the
+    holiday's own occasion within its visit window), each with the last such visit."""
+    first, last = holiday_visit_window(holiday, occurrence)
+    return dict(
+        Visit.objects.filter(
+            occasion_id=holiday.occasion_id,
+            status=Visit.Status.DONE,
+            visited_on__gte=first,
+            visited_on__lte=last,
+        )
+        .order_by()
+        .values("cadre_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("cadre_id", "last")
+    )
+
+
 def holiday_visited_cadre_ids(holiday: Holiday, occurrence: datetime.date) -> set[int]:
     """Cadres visited for this occurrence of the holiday: a done visit with the
-    holiday's own occasion, from ``visit_window_days`` before until shortly after."""
+    holiday's own occasion within its visit window."""
+    first, last = holiday_visit_window(holiday, occurrence)
     return set(
         Visit.objects.filter(
             occasion_id=holiday.occasion_id,
             status=Visit.Status.DONE,
-            visited_on__gte=occurrence - datetime.timedelta(days=holiday.visit_window_days),
-            visited_on__lte=occurrence + datetime.timedelta(days=HOLIDAY_LATE_DAYS),
+            visited_on__gte=first,
+            visited_on__lte=last,
         ).values_list("cadre_id", flat=True)
     )
 

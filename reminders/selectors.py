@@ -17,6 +17,7 @@ from accounts.models import Unit, User
 from accounts.scoping import scope_filter, scope_queryset
 from activities.models import Activity
 from activities.selectors import activities_visible_to
+from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
 
 from .calendar import (
@@ -27,14 +28,18 @@ from .calendar import (
 )
 from .models import CalendarFeed, CalendarKind, Digest, Holiday, ReminderItem, ReminderKind
 from .rules import (
+    HOLIDAY_LATE_DAYS,
     MILESTONE_AGES,
     DueItem,
     active_cadres,
     birthday_items,
     due_items_by_recipient,
     holiday_occurrence,
-    holiday_visited_cadre_ids,
+    holiday_occurrences,
+    holiday_visit_dates,
+    holiday_visit_window,
     in_holiday_audience,
+    on_register,
     political_birthday_items,
 )
 
@@ -160,15 +165,46 @@ def items_for_cadre(*, cadre_id: int) -> QuerySet[ReminderItem]:
     )
 
 
-def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
-    """For a holiday (春节…): the cadres of its audience among the user's cadres (as on
-    the registry page: a branch secretary's are their branches' members), who has been
-    visited for it, and progress per unit and per liaison."""
-    occurrence = holiday_occurrence(holiday, today - datetime.timedelta(days=15))
-    cadres = active_cadres(scope_filter(user=user, unit_path="unit", cadre_path="") or None)
-    audience = [c for c in cadres if occurrence and in_holiday_audience(holiday, c, occurrence)]
-    visited = holiday_visited_cadre_ids(holiday, occurrence or today)
-    unit_names = dict(Unit.objects.values_list("id", "name"))
+# The campaign page offers the holiday of this year and of so many years before.
+CAMPAIGN_YEARS = 5
+
+
+def campaign_occurrences(*, holiday: Holiday, today: datetime.date) -> list[datetime.date]:
+    """The dates of the holiday whose campaign can be read, latest first: the current
+    one (the next, once the festival days after the last one are over) and those of the
+    CAMPAIGN_YEARS years before."""
+    current = holiday_occurrence(holiday, today - datetime.timedelta(days=HOLIDAY_LATE_DAYS))
+    return holiday_occurrences(holiday, until=current or today, years=CAMPAIGN_YEARS)
+
+
+def holiday_campaign(
+    *, user: User, holiday: Holiday, occurrence: datetime.date, today: datetime.date
+) -> dict:
+    """For one occurrence of a holiday (春节 2026…): the cadres of its audience among the
+    user's cadres (as on the registry page: a branch secretary's are their branches'
+    members), who has been visited within its visit window and who is still to visit
+    (each list in pinyin order), and progress per unit and per liaison. A holiday
+    already past counts those on the register on its day, so deaths since do not
+    change its figures. A fixed number of queries, however many cadres there are."""
+    # Before the holiday, whoever is on the register now is to be visited.
+    on = occurrence if occurrence < today else None
+    cadre_filter = scope_filter(user=user, unit_path="unit", cadre_path="") or None
+    rows = {
+        cadre.id: cadre
+        for cadre in active_cadres(cadre_filter, on=on)
+        if in_holiday_audience(holiday, cadre, occurrence)
+    }
+    by_pinyin = Cadre.objects.filter(on_register(on))
+    if cadre_filter is not None:
+        by_pinyin = by_pinyin.filter(cadre_filter)
+    ordered = [
+        pk
+        for pk in by_pinyin.order_by("name_pinyin", "id").values_list("id", flat=True)
+        if pk in rows
+    ]
+    visit_dates = holiday_visit_dates(holiday, occurrence)
+    unit_names = dict(Unit.objects.order_by().values_list("id", "name"))
+    audience = list(rows.values())
     staff_names = {
         u.pk: u.display_name for u in User.objects.filter(pk__in={c.liaison_id for c in audience})
     }
@@ -178,7 +214,7 @@ def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
         for cadre in audience:
             row = groups.setdefault(key(cadre), [0, 0])
             row[0] += 1
-            row[1] += cadre.id in visited
+            row[1] += cadre.id in visit_dates
         rows = [
             {
                 "name": names.get(k, "—"),
@@ -190,22 +226,30 @@ def holiday_campaign(*, user: User, holiday, today: datetime.date) -> dict:
         ]
         return sorted(rows, key=lambda row: (row["percent"], row["name"]))
 
-    remaining = sorted(
-        (c for c in audience if c.id not in visited),
-        key=lambda c: (unit_names.get(c.unit_id, ""), c.name),
-    )
-    done = len(audience) - len(remaining)
+    def entry(pk: int) -> dict:
+        cadre = rows[pk]
+        return {
+            "id": pk,
+            "name": cadre.name,
+            "unit": unit_names.get(cadre.unit_id, ""),
+            "visited_on": visit_dates.get(pk),
+        }
+
+    remaining = [entry(pk) for pk in ordered if pk not in visit_dates]
+    visited = [entry(pk) for pk in ordered if pk in visit_dates]
+    first, last = holiday_visit_window(holiday, occurrence)
     return {
         "holiday": holiday,
         "occurrence": occurrence,
+        "window_first": first,
+        "window_last": last,
         "audience": len(audience),
-        "visited": done,
-        "percent": round(done / len(audience) * 100) if audience else 100,
+        "visited": len(visited),
+        "percent": round(len(visited) / len(audience) * 100) if audience else 100,
         "by_unit": progress(lambda c: c.unit_id, unit_names),
         "by_liaison": progress(lambda c: c.liaison_id, staff_names),
-        "remaining": [
-            {"id": c.id, "name": c.name, "unit": unit_names.get(c.unit_id, "")} for c in remaining
-        ],
+        "remaining": remaining,
+        "visited_cadres": visited,
     }
 
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cadres.bulk import bulk_insert_values
+from cadres.models import Cadre, Visit
+from cadres.services import visits_record_group
 
-from .models import CalendarFeed, Digest, PlanRun, ReminderItem, new_feed_token
-from .rules import DueItem, due_items_by_recipient
+from .models import CalendarFeed, Digest, Holiday, PlanRun, ReminderItem, new_feed_token
+from .rules import DueItem, due_items_by_recipient, holiday_visit_window
 from .selectors import digest_sections
 
 logger = logging.getLogger(__name__)
@@ -240,3 +246,36 @@ def calendar_feed_record_fetch(*, feed: CalendarFeed) -> None:
     whether their subscription works). One UPDATE, without touching the token."""
     feed.last_fetched_at = timezone.now()
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=feed.last_fetched_at)
+
+
+def holiday_visits_record_group(
+    *,
+    by: User,
+    holiday: Holiday,
+    occurrence: datetime.date,
+    cadres: Iterable[Cadre],
+    visited_on: datetime.date,
+    **fields: Any,
+) -> list[Visit]:
+    """One group event of a holiday campaign (a 春节 gathering) recorded as a done visit
+    with the holiday's occasion to each cadre who took part. A date outside the
+    occurrence's visit window is refused: such a visit would not count for it."""
+    first, last = holiday_visit_window(holiday, occurrence)
+    if not first <= visited_on <= last:
+        raise ValidationError(
+            {
+                "visited_on": _(
+                    "The visit date must be between %(first)s and %(last)s "
+                    "(the %(holiday)s visit window)."
+                )
+                % {"first": first.isoformat(), "last": last.isoformat(), "holiday": holiday.name}
+            }
+        )
+    return visits_record_group(
+        by=by,
+        cadres=cadres,
+        occasion=holiday.occasion,
+        status=Visit.Status.DONE,
+        visited_on=visited_on,
+        **fields,
+    )

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.params import parse_search
+from accounts.forms import form_add_service_errors
+from accounts.params import parse_date, parse_ids, parse_search
 from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
-from cadres.services import visits_record_group
 
 from .forms import GroupVisitForm
 from .ical import feed_calendar
@@ -22,13 +22,19 @@ from .selectors import (
     FEED_DAYS,
     calendar_feed_by_token,
     calendar_feed_for,
+    campaign_occurrences,
     digests_for,
     feed_events,
     feed_url,
     holiday_campaign,
     upcoming_sections,
 )
-from .services import calendar_feed_record_fetch, calendar_feed_reset, digest_requeue
+from .services import (
+    calendar_feed_record_fetch,
+    calendar_feed_reset,
+    digest_requeue,
+    holiday_visits_record_group,
+)
 from .tasks import send_digest
 
 
@@ -126,9 +132,14 @@ def resend(request, pk: int):
     return render(request, "reminders/resend_confirm.html", {"digest": digest})
 
 
+# Rows per page of the campaign's lists of cadres (still to visit, visited).
+CAMPAIGN_PAGE_SIZE = 50
+
+
 @login_required
 def campaign(request, pk: int | None = None):
-    """Holiday campaign: who is still to be visited for the holiday, per unit and per
+    """Holiday campaign: for this year's holiday or an earlier year's (``?occurrence=``,
+    the holiday's date), who is still to be visited and who has been, per unit and per
     liaison; several cadres can be ticked off with one group event."""
     today = timezone.localdate()
     holidays = list(Holiday.objects.filter(is_active=True).select_related("occasion"))
@@ -141,13 +152,18 @@ def campaign(request, pk: int | None = None):
         holiday = min(dated, key=lambda pair: pair[0])[1] if dated else holidays[0]
     else:
         holiday = get_object_or_404(Holiday, pk=pk, is_active=True)
-    data = holiday_campaign(user=request.user, holiday=holiday, today=today)
+    occurrences = campaign_occurrences(holiday=holiday, today=today)
+    if not occurrences:  # beyond the years of the lunar calendar
+        raise Http404
+    chosen = parse_date(request.GET.get("occurrence"))
+    occurrence = chosen if chosen in occurrences else occurrences[0]
+    data = holiday_campaign(user=request.user, holiday=holiday, occurrence=occurrence, today=today)
+    first, last = data["window_first"], data["window_last"]
     form = GroupVisitForm(
         request.POST or None,
-        initial={"visited_on": today},
-        cadres=cadres_visible_to(user=request.user).filter(
-            id__in=[row["id"] for row in data["remaining"]]
-        ),
+        initial={"visited_on": min(max(today, first), last) if first <= today else today},
+        cadres=cadres_visible_to(user=request.user),
+        remaining={row["id"] for row in data["remaining"]},
     )
     if request.method == "POST":
         if not can_edit_registry(user=request.user):
@@ -155,29 +171,41 @@ def campaign(request, pk: int | None = None):
         if form.is_valid():
             cadres = form.cleaned_data.pop("cadres")
             try:
-                visits_record_group(
+                holiday_visits_record_group(
                     by=request.user,
+                    holiday=holiday,
+                    occurrence=occurrence,
                     cadres=cadres,
-                    occasion=holiday.occasion,
-                    status="done",
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                form_add_service_errors(form, error)
             else:
                 messages.success(
                     request,
                     _("%(count)d visits recorded for %(holiday)s.")
                     % {"count": len(cadres), "holiday": holiday.name},
                 )
-                return redirect("reminders:campaign_holiday", pk=holiday.pk)
+                url = reverse("reminders:campaign_holiday", args=[holiday.pk])
+                return redirect(f"{url}?occurrence={occurrence.isoformat()}")
     return render(
         request,
         "reminders/campaign.html",
         {
             **data,
             "holidays": holidays,
+            "occurrences": occurrences,
+            "todo_page": Paginator(data["remaining"], CAMPAIGN_PAGE_SIZE).get_page(
+                request.GET.get("todo_page")
+            ),
+            "done_page": Paginator(data["visited_cadres"], CAMPAIGN_PAGE_SIZE).get_page(
+                request.GET.get("done_page")
+            ),
             "form": form,
+            "ticked": set(parse_ids(request.POST.getlist("cadres"))),
             "can_edit": can_edit_registry(user=request.user),
+            # A done visit cannot be dated in the future: nothing to record before the
+            # window opens.
+            "window_open": first <= today,
         },
     )

@@ -1,22 +1,24 @@
-// The attendance list of a meeting form: "tick all" / "untick all" and a running count.
+// A list of checkboxes with "tick all" / "untick all" buttons and a running count: the
+// attendance list of a meeting form, the campaign's cadres still to visit
+// (data-tick-box).
 (function () {
-  const box = document.getElementById("attendance");
-  if (!box) return;
-  const boxes = () => box.querySelectorAll('input[type="checkbox"]');
-  const counter = box.querySelector("[data-ticked-count]");
-  const refresh = () => {
-    if (!counter) return;
-    const ticked = Array.from(boxes()).filter((input) => input.checked).length;
-    counter.textContent = String(ticked);
-  };
-  box.querySelectorAll("[data-tick]").forEach((button) => {
-    button.addEventListener("click", () => {
-      const value = button.dataset.tick === "all";
-      boxes().forEach((input) => {
-        input.checked = value;
+  document.querySelectorAll("#attendance, [data-tick-box]").forEach((box) => {
+    const boxes = () => box.querySelectorAll('input[type="checkbox"]');
+    const counter = box.querySelector("[data-ticked-count]");
+    const refresh = () => {
+      if (!counter) return;
+      const ticked = Array.from(boxes()).filter((input) => input.checked).length;
+      counter.textContent = String(ticked);
+    };
+    box.querySelectorAll("[data-tick]").forEach((button) => {
+      button.addEventListener("click", () => {
+        const value = button.dataset.tick === "all";
+        boxes().forEach((input) => {
+          input.checked = value;
+        });
+        refresh();
       });
-      refresh();
     });
+    box.addEventListener("change", refresh);
   });
-  box.addEventListener("change", refresh);
 })();
