@@ -21,6 +21,7 @@ import contextlib
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from xml.parsers import expat
@@ -134,7 +135,16 @@ class _Part:
                     yield
                     if not chunk:
                         break
-        except (KeyError, expat.ExpatError, zipfile.BadZipFile, OSError, EOFError):
+        except (
+            KeyError,
+            expat.ExpatError,
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            RuntimeError,  # an encrypted part
+            NotImplementedError,  # a compression method zipfile lacks
+        ):
             raise unreadable_xlsx() from None
 
     def parse(self, archive: zipfile.ZipFile, path: str):
