@@ -1,5 +1,6 @@
 """Template context of the accounts app."""
 
+from .models import Language
 from .scoping import can_use_admin
 
 
@@ -8,3 +9,8 @@ def admin_access(request) -> dict:
     (never for branch secretaries, whose login admin refuses)."""
     user = getattr(request, "user", None)
     return {"can_use_admin": user is not None and can_use_admin(user=user)}
+
+
+def languages(request) -> dict:
+    """``site_languages``: the language switch's choices, each named in itself."""
+    return {"site_languages": Language.choices}

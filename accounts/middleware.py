@@ -2,6 +2,7 @@
 shown may be kept by the browser; and the refusal of a NUL character in an address."""
 
 from django.conf import settings
+from django.contrib.auth.middleware import get_user
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -13,12 +14,19 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """Chinese for everyone unless they choose English.
 
     Django's LocaleMiddleware follows the browser's Accept-Language, so an office PC with
-    an English browser would show English. Here only the user's explicit choice (the
-    language cookie set by the language switch) overrides LANGUAGE_CODE.
+    an English browser would show English. Here only the user's explicit choice
+    overrides LANGUAGE_CODE: a signed-in user's language (``User.language``, set by the
+    language switch, so it follows them to every device), else the language cookie the
+    switch also sets (the sign-in page, once signed out).
+
+    The user is read as ``AuthenticationMiddleware`` reads it (and cached on the request
+    for it), so knowing their language costs no query of its own.
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = get_user(request) if hasattr(request, "session") else None
+        chosen = user.language if user is not None and user.is_authenticated else None
+        chosen = chosen or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         try:
             language = trans_real.get_supported_language_variant(chosen) if chosen else None
         except LookupError:

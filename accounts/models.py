@@ -67,6 +67,14 @@ class Unit(models.Model):
             ancestor = ancestor.parent
 
 
+class Language(models.TextChoices):
+    """The languages of the staff site (the codes of ``settings.LANGUAGES``), each named
+    in itself, as a language switch shows them whatever language the page is in."""
+
+    CHINESE = "zh-hans", "中文"
+    ENGLISH = "en", "English"
+
+
 class YinlingUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", User.Role.ADMINISTRATOR)
@@ -107,6 +115,13 @@ class User(AbstractUser):
         blank=True,
         validators=[MaxValueValidator(60)],
         help_text=_("How many days before a birthday to remind me; empty for the default."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.CHINESE,
+        help_text=_("The language of the staff site, chosen in the user menu."),
     )
 
     objects = YinlingUserManager()

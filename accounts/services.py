@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import User
+from .models import Language, User
 
 # What each role may do in Django admin (records are then limited to the user's units).
 ROLE_PERMISSIONS = {
@@ -55,4 +55,17 @@ def user_update_profile(*, user: User, **fields) -> User:
     user.full_clean()
     user._history_user = user
     user.save(update_fields=sorted(fields))
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language the user chose for the staff site (every device they sign
+    in on shows it). Raises ``ValueError`` for a language the site does not offer."""
+    if language not in Language.values:
+        raise ValueError(f"not a language of the site: {language!r}")
+    if user.language != language:
+        user.language = language
+        user._history_user = user
+        user.save(update_fields=["language"])
     return user

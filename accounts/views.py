@@ -4,9 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from .forms import LoginForm, ProfileForm
-from .services import user_update_profile
+from .models import Language
+from .services import user_set_language, user_update_profile
 
 
 class LoginView(auth_views.LoginView):
@@ -32,3 +35,16 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def language(request):
+    """The language switch (中文 / English) of the user menu, the admin and the sign-in
+    page: Django's ``set_language`` sets the language cookie and goes back to the page
+    (``next``, if it is one of the site's); a signed-in user's choice is also kept on
+    their login, which ``ChosenLanguageMiddleware`` reads on every request."""
+    response = set_language(request)
+    chosen = request.POST.get("language")
+    if request.user.is_authenticated and chosen in Language.values:
+        user_set_language(user=request.user, language=chosen)
+    return response

@@ -23,7 +23,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("reminders/", include("reminders.urls")),
     path("ledger/", include("ledger.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     # For a monitor: no sign-in, no personal data (reminders/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -39,7 +39,8 @@ STAFF_NAMESPACES = {
 # The calendar feed answers calendar apps, which cannot sign in: its secret token is the
 # key (tests/reminders/test_feeds.py checks it without a login). /healthz answers a
 # monitor with no personal data (tests/reminders/test_health.py).
-PUBLIC = {"accounts:login", "accounts:logout", "reminders:feed", "healthz"}
+# The language switch is for the sign-in page too (tests/accounts/test_language.py).
+PUBLIC = {"accounts:login", "accounts:logout", "accounts:language", "reminders:feed", "healthz"}
 # Pages that record something: branch secretaries read only (403).
 EDITING = {
     "cadres:new",
