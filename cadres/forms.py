@@ -181,13 +181,17 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, cadres, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = cadres
-        self.fields["cadre"].error_messages["invalid_choice"] = _(
-            "Choose a cadre of your own units with the search box."
-        )
-        self.fields["occasion"].queryset = VisitOccasion.objects.filter(is_active=True)
-        self.fields["visitors"].queryset = staff
-        self.fields["visitors"].required = False
+        # Completing or editing a visit (visit_forms.py) uses a part of these fields.
+        if "cadre" in self.fields:
+            self.fields["cadre"].queryset = cadres
+            self.fields["cadre"].error_messages["invalid_choice"] = _(
+                "Choose a cadre of your own units with the search box."
+            )
+        if "occasion" in self.fields:
+            self.fields["occasion"].queryset = VisitOccasion.objects.filter(is_active=True)
+        if "visitors" in self.fields:
+            self.fields["visitors"].queryset = staff
+            self.fields["visitors"].required = False
 
 
 class DeathForm(forms.Form):
@@ -225,6 +229,15 @@ class VisitFilterForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("All"),
+    )
+    follow_up = forms.ChoiceField(
+        label=_("follow-up"),
+        choices=[
+            ("", _("All")),
+            ("pending", _("Follow-up pending")),
+            ("overdue", _("Follow-up overdue")),
+        ],
+        required=False,
     )
 
     def __init__(self, *args, units, staff, **kwargs):
@@ -266,6 +279,15 @@ class ResolveForm(forms.Form):
         label=_("resolution and reply"), widget=forms.Textarea(attrs={"rows": 4})
     )
     resolved_on = forms.DateField(label=_("resolved on"), widget=DateInput)
+    return_visit_on = forms.DateField(
+        label=_("return visit by"),
+        required=False,
+        widget=DateInput,
+        help_text=_(
+            "If the reply calls for a return visit (回访), give its date: the visit is "
+            "planned and reminded."
+        ),
+    )
 
 
 class WriteOnlyIdNumberForm(forms.ModelForm):

@@ -499,6 +499,26 @@ class Visit(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     follow_up_by = models.DateField(_("follow up by"), null=True, blank=True)
+    # A visit that needs a follow-up by a date plans the follow-up as a visit of its
+    # own, so that the to-do list and the reminders handle every planned visit alike.
+    follow_up_of = models.ForeignKey(
+        "self",
+        verbose_name=_("follow-up of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    care_need = models.ForeignKey(
+        "CareNeed",
+        verbose_name=_("return visit for the need"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_visits",
+        help_text=_("A return visit (回访) to the cadre after their need was answered."),
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -526,6 +546,12 @@ class Visit(models.Model):
             ),
             models.Index(fields=["status", "due_on"], name="visit_status_due_idx"),
             models.Index(fields=["occasion", "visited_on"], name="visit_occasion_idx"),
+            # The visit list's "follow-up pending" and "follow-up overdue" filters.
+            models.Index(
+                fields=["follow_up_by"],
+                condition=Q(follow_up_needed=True),
+                name="visit_follow_up_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -543,11 +569,27 @@ class Visit(models.Model):
                 condition=Q(follow_up_by__isnull=True) | Q(follow_up_needed=True),
                 name="visit_follow_up_date_needs_flag",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+                name="visit_cancelled_has_reason",
+                violation_error_message=_("Give the reason for cancelling."),
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_of__isnull=True) | Q(care_need__isnull=True),
+                name="visit_follow_up_or_return_visit",
+            ),
         ]
 
     def __str__(self) -> str:
         when = self.visited_on or self.due_on
         return f"{self.cadre} · {self.occasion} · {when}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:visit_detail", args=[self.pk])
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
 
     def clean(self):
         errors: dict[str, list] = {}
@@ -568,6 +610,14 @@ class Visit(models.Model):
         if self.follow_up_by and not self.follow_up_needed:
             errors.setdefault("follow_up_needed", []).append(
                 _("Tick follow-up needed when giving a follow-up date.")
+            )
+        if self.follow_up_by and self.visited_on and self.follow_up_by < self.visited_on:
+            errors.setdefault("follow_up_by", []).append(
+                _("The follow-up date is before the visit.")
+            )
+        if self.status == self.Status.CANCELLED and not self.cancellation_reason.strip():
+            errors.setdefault("cancellation_reason", []).append(
+                _("Give the reason for cancelling.")
             )
         if errors:
             raise ValidationError(errors)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_id
 
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
+from .visit_selectors import follow_up_overdue_q, follow_up_pending_q
 
 # Branch models are reached through the reverse relation, not imported: branches sit
 # above cadres in the app order.
@@ -91,6 +93,9 @@ class TimelineEntry:
     url: str = ""
     badge: str = ""
     year_only: bool = False
+    # A visit's edit form, and the completion form of a planned one (for editors).
+    edit_url: str = ""
+    complete_url: str = ""
 
 
 def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
@@ -104,7 +109,21 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
         badge = "" if visit.status == Visit.Status.DONE else visit.get_status_display()
         visitors = "、".join(user.display_name for user in visit.visitors.all())
         text = f"{visit.occasion}" + (f"（{visitors}）" if visitors else "")
-        entries.append(TimelineEntry(day, str(_("Visit")), text, badge=badge))
+        entries.append(
+            TimelineEntry(
+                day,
+                str(_("Visit")),
+                text,
+                url=visit.get_absolute_url(),
+                badge=badge,
+                edit_url=reverse("cadres:visit_edit", args=[visit.pk]),
+                complete_url=(
+                    reverse("cadres:visit_complete", args=[visit.pk])
+                    if visit.status == Visit.Status.PLANNED
+                    else ""
+                ),
+            )
+        )
     for need in cadre.all_needs:
         entries.append(
             TimelineEntry(
@@ -303,6 +322,10 @@ def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
         queryset = queryset.filter(cadre__unit=filters["unit"])
     if filters.get("visitor"):
         queryset = queryset.filter(visitors=filters["visitor"])
+    if filters.get("follow_up") == "pending":
+        queryset = queryset.filter(follow_up_pending_q())
+    elif filters.get("follow_up") == "overdue":
+        queryset = queryset.filter(follow_up_overdue_q(today=timezone.localdate()))
     return (
         queryset.select_related("cadre", "cadre__unit", "occasion")
         .prefetch_related("visitors")

@@ -30,7 +30,7 @@ from .forms import (
     VisitFilterForm,
     VisitForm,
 )
-from .models import CadreStatus, CareNeed
+from .models import CadreStatus, CareNeed, Visit
 from .picking import chosen_cadre, preset_cadre
 from .selectors import (
     cadre_detail,
@@ -57,9 +57,11 @@ from .services import (
     family_contact_remove,
     family_contact_update,
     id_number_disclose,
+    new_visit_refusal,
     visit_record,
 )
 from .validators import mask_resident_id
+from .visit_views import add_service_errors
 
 PAGE_SIZE = 50
 
@@ -111,6 +113,8 @@ def detail(request, pk: int):
             "can_edit": can_edit_registry(user=request.user),
             "reminders": reminders,
             "timeline": cadre_timeline(cadre=cadre),
+            "planned_visits": [v for v in cadre.all_visits if v.status == Visit.Status.PLANNED],
+            "new_visit_refusal": new_visit_refusal(cadre=cadre),
         },
     )
 
@@ -278,19 +282,32 @@ def visits(request):
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(
-        request, "cadres/visits.html", {"form": form, "page": page, "query": keep.urlencode()}
+        request,
+        "cadres/visits.html",
+        {
+            "form": form,
+            "page": page,
+            "query": keep.urlencode(),
+            "can_edit": can_edit_registry(user=request.user),
+        },
     )
 
 
 @login_required
 def visit_new(request):
     require_editor(user=request.user)
-    cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
+    # Any of the user's cadres may be posted, so that one who has died or been
+    # transferred out is refused by visit_record with its reason, not as "not yours".
+    cadres = cadres_visible_to(user=request.user)
     initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
     occasion = parse_id(request.GET.get("occasion"))  # e.g. from a holiday campaign
     if occasion is not None:
         initial["occasion"] = occasion
     preset = preset_cadre(request, cadres, initial)
+    if preset is not None and preset.status != CadreStatus.ON_REGISTER:
+        # Their planned visits (the condolence visit) are completed from their page.
+        messages.error(request, new_visit_refusal(cadre=preset))
+        return redirect(preset)
     form = VisitForm(
         request.POST or None,
         initial=initial,
@@ -299,11 +316,16 @@ def visit_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        visit = visit_record(by=request.user, **data)
-        messages.success(
-            request, _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name}
-        )
-        return redirect(visit.cadre.get_absolute_url())
+        try:
+            visit = visit_record(by=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name},
+            )
+            return redirect(visit.cadre.get_absolute_url())
     preset = preset or chosen_cadre(form, cadres)
     return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
 

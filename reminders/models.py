@@ -109,6 +109,12 @@ class Holiday(models.Model):
 
 
 class ReminderKind(models.TextChoices):
+    # Planned visits (待办走访), as three kinds: the visits planned as such (the
+    # condolence visit after a death, a campaign's), follow-ups of a visit (跟进) and
+    # return visits after a need was answered (回访).
+    PLANNED_VISIT = "planned_visit", _("Planned visit due")
+    FOLLOW_UP_VISIT = "follow_up_visit", _("Follow-up due")
+    RETURN_VISIT = "return_visit", _("Return visit due")
     BIRTHDAY = "birthday", _("Birthday")
     POLITICAL_BIRTHDAY = "political_birthday", _("Political birthday")
     HOLIDAY_VISIT = "holiday_visit", _("Holiday visit")

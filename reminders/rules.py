@@ -512,6 +512,106 @@ def care_need_items(day, need_filter: Q | None = None) -> list[DueItem]:
     ]
 
 
+VISIT_KINDS = (
+    ReminderKind.PLANNED_VISIT,
+    ReminderKind.FOLLOW_UP_VISIT,
+    ReminderKind.RETURN_VISIT,
+)
+# A planned visit left undone for longer than this is no longer reminded (the to-do list
+# still shows it).
+PLANNED_VISIT_MAX_OVERDUE_DAYS = 365
+
+
+def planned_visit_kind(*, follow_up_of_id: int | None, care_need_id: int | None) -> str:
+    if follow_up_of_id is not None:
+        return ReminderKind.FOLLOW_UP_VISIT
+    if care_need_id is not None:
+        return ReminderKind.RETURN_VISIT
+    return ReminderKind.PLANNED_VISIT
+
+
+def planned_visit_items(
+    day, rules: dict[str, ReminderRule], visit_filter: Q | None = None
+) -> list[DueItem]:
+    """Planned visits falling due within their kind's lead days, or overdue: the
+    condolence visit (also of a cadre who has died: it is for the family), follow-ups
+    by their 跟进 date, and return visits after an answered need, which go to the need's
+    assignee. Keyed by the visit and its due date, so a rescheduled visit is reminded
+    again; a visit done or cancelled is no longer planned and drops out."""
+    leads = {kind: rules[kind].lead_days for kind in VISIT_KINDS if kind in rules}
+    if not leads:
+        return []
+    visits = (
+        Visit.objects.filter(
+            status=Visit.Status.PLANNED,
+            due_on__lte=day + datetime.timedelta(days=max(leads.values())),
+            due_on__gte=day - datetime.timedelta(days=PLANNED_VISIT_MAX_OVERDUE_DAYS),
+        )
+        .filter(visit_filter or Q())
+        .values_list(
+            "id",
+            "due_on",
+            "occasion__code",
+            "occasion__name",
+            "cadre_id",
+            "cadre__name",
+            "cadre__unit_id",
+            "cadre__liaison_id",
+            "follow_up_of_id",
+            "follow_up_of__visited_on",
+            "care_need_id",
+            "care_need__category",
+            "care_need__assignee_id",
+        )
+        .order_by("due_on", "id")
+    )
+    categories = dict(CareNeed.Category.choices)
+    items = []
+    for (
+        pk,
+        due_on,
+        code,
+        occasion,
+        cadre_id,
+        name,
+        unit_id,
+        liaison_id,
+        follow_up_of_id,
+        followed_visit_on,
+        need_id,
+        category,
+        need_assignee_id,
+    ) in visits:
+        kind = planned_visit_kind(follow_up_of_id=follow_up_of_id, care_need_id=need_id)
+        if kind not in leads or (due_on - day).days > leads[kind]:
+            continue
+        details = {
+            "name": name,
+            "visit_id": pk,
+            "occasion": occasion,
+            "days": (day - due_on).days,
+            # The condolence visit comes first in a digest (五必访: death).
+            "condolence": code == "condolence",
+        }
+        if followed_visit_on:
+            details["followed_visit_on"] = followed_visit_on.isoformat()
+        if need_id:
+            details["category"] = str(categories.get(category, category))
+        items.append(
+            DueItem(
+                kind=kind,
+                subject_key=f"visit:{pk}",
+                occurrence=due_on,
+                unit_id=unit_id,
+                cadre_id=cadre_id,
+                liaison_id=liaison_id,
+                assignee_id=need_assignee_id,
+                details=details,
+            )
+        )
+    return items
+
+
 def branch_term_items(day, rule: ReminderRule, branch_filter: Q | None = None) -> list[DueItem]:
     """Branches whose committee term ends within the lead days (换届)."""
     end = day + datetime.timedelta(days=rule.lead_days)
@@ -606,6 +706,16 @@ def _filters_for(user: User) -> tuple[Q, Q, Q]:
     return cadres, needs, branches
 
 
+def _visit_filter_for(user: User) -> Q:
+    """The planned visits ``user`` can be a recipient for (as ``_filters_for``): of the
+    cadres they are liaison of, of the needs assigned to them, and of their unit subtree,
+    within their scope."""
+    units = unit_subtree_ids(unit_id=user.unit_id) if user.unit_id else set()
+    return (
+        Q(cadre__liaison=user) | Q(care_need__assignee=user) | Q(cadre__unit__in=units)
+    ) & scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
+
+
 def due_items_by_recipient(
     day: datetime.date, *, only_for: User | None = None
 ) -> dict[int, list[DueItem]]:
@@ -639,6 +749,9 @@ def due_items_by_recipient(
         items += care_need_items(day, need_filter)
     if ReminderKind.BRANCH_TERM_ENDING in rules:
         items += branch_term_items(day, rules[ReminderKind.BRANCH_TERM_ENDING], branch_filter)
+    items += planned_visit_items(
+        day, rules, _visit_filter_for(only_for) if only_for is not None else None
+    )
 
     plan: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:

@@ -30,6 +30,7 @@ from .models import CalendarFeed, CalendarKind, Digest, Holiday, ReminderItem, R
 from .rules import (
     HOLIDAY_LATE_DAYS,
     MILESTONE_AGES,
+    VISIT_KINDS,
     DueItem,
     active_cadres,
     birthday_items,
@@ -44,7 +45,11 @@ from .rules import (
 )
 
 KIND_ORDER = [
+    # Work already planned comes first, the condolence visit at its head.
+    ReminderKind.PLANNED_VISIT,
     ReminderKind.HOSPITAL_VISIT,
+    ReminderKind.FOLLOW_UP_VISIT,
+    ReminderKind.RETURN_VISIT,
     ReminderKind.HOLIDAY_VISIT,
     ReminderKind.BIRTHDAY,
     ReminderKind.POLITICAL_BIRTHDAY,
@@ -102,7 +107,42 @@ def item_text(kind: str, details: dict, occurrence: datetime.date) -> str:
             "branch": details.get("branch"),
             "date": when,
         }
+    if kind in VISIT_KINDS:
+        return _planned_visit_text(kind, details, when)
     return name
+
+
+def _planned_visit_text(kind: str, details: dict, when: str) -> str:
+    values = {
+        "name": details.get("name", ""),
+        "occasion": details.get("occasion", ""),
+        "category": details.get("category", ""),
+        "date": when,
+    }
+    followed = details.get("followed_visit_on")
+    if kind == ReminderKind.FOLLOW_UP_VISIT and followed:
+        day = datetime.date.fromisoformat(followed)
+        values["visited"] = f"{day.month}月{day.day}日"
+        text = _("%(name)s: follow-up of the visit on %(visited)s, due %(date)s") % values
+    elif kind == ReminderKind.FOLLOW_UP_VISIT:
+        text = _("%(name)s: follow-up visit (%(occasion)s), due %(date)s") % values
+    elif kind == ReminderKind.RETURN_VISIT:
+        text = _("%(name)s: return visit on the %(category)s need, due %(date)s") % values
+    else:
+        text = _("%(name)s: planned %(occasion)s visit, due %(date)s") % values
+    if (details.get("days") or 0) > 0:
+        text += _(" (%(days)s days overdue)") % {"days": details["days"]}
+    return text
+
+
+def item_url(kind: str, details: dict, cadre_id: int | None) -> str:
+    """Where an item's link leads (a path): a planned visit's completion form, else the
+    cadre's page."""
+    if kind in VISIT_KINDS and details.get("visit_id"):
+        return reverse("cadres:visit_complete", args=[details["visit_id"]])
+    if cadre_id:
+        return reverse("cadres:detail", args=[cadre_id])
+    return ""
 
 
 def _sections(entries: list[tuple[str, dict, datetime.date, object]]) -> list[dict]:
@@ -115,17 +155,26 @@ def _sections(entries: list[tuple[str, dict, datetime.date, object]]) -> list[di
                 "occurrence": occurrence,
                 "milestone": bool(details.get("milestone")),
                 "cadre_id": link,
+                "url": item_url(kind, details, link),
+                # The condolence visit heads its section.
+                "first": bool(details.get("condolence")),
             }
         )
     return [
-        {"kind": kind, "label": labels[kind], "items": sorted(grouped[kind], key=_by_date)}
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "items": sorted(grouped[kind], key=_by_date),
+            # Planned visits are worked through on the to-do list (待办走访).
+            "list_url": reverse("cadres:visit_todo") if kind in VISIT_KINDS else "",
+        }
         for kind in KIND_ORDER
         if kind in grouped
     ]
 
 
 def _by_date(entry: dict):
-    return (entry["occurrence"], entry["text"])
+    return (not entry["first"], entry["occurrence"], entry["text"])
 
 
 def digest_sections(*, digest: Digest) -> list[dict]:

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from cadres.visit_selectors import visit_todo_summary
+
 from .exports import XLSX_CONTENT_TYPE, export_record
 from .forms import YearForm
 from .models import ExportRecord
@@ -41,6 +43,7 @@ def dashboard(request):
             "age_chart": age_band_chart(figures),
             "visits_chart": visits_by_month_chart(user=request.user, today=today),
             "coverage_chart": coverage_by_unit_chart(user=request.user, today=today),
+            "todo": visit_todo_summary(user=request.user, today=today),
             **dashboard_lists(user=request.user, today=today),
         },
     )

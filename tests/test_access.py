@@ -2,6 +2,8 @@
 unit's record → 404; one's own → 200. The list of URLs comes from the URL conf, so a new
 page cannot escape this test without being added to PAGES."""
 
+import datetime
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -23,9 +25,11 @@ from tests.factories import (
     TeamMembershipFactory,
     UnitFactory,
     UserFactory,
+    VisitFactory,
 )
 
 pytestmark = pytest.mark.django_db
+PLANNED_DUE = datetime.date(2026, 6, 11)
 
 STAFF_NAMESPACES = {
     "accounts",
@@ -51,6 +55,10 @@ EDITING = {
     "cadres:deceased",
     "cadres:transfer",
     "cadres:visit_new",
+    "cadres:visit_edit",
+    "cadres:visit_complete",
+    "cadres:visit_reschedule",
+    "cadres:visit_cancel",
     "cadres:need_new",
     "cadres:need_assign",
     "cadres:need_resolve",
@@ -96,6 +104,13 @@ PAGES = {
     "cadres:family_remove": "family_contact",
     "cadres:visits": None,
     "cadres:visit_new": None,
+    "cadres:visit_todo": None,
+    "cadres:visit_detail": "visit",
+    "cadres:visit_history": "visit",
+    "cadres:visit_edit": "visit",
+    "cadres:visit_complete": "visit",
+    "cadres:visit_reschedule": "visit",
+    "cadres:visit_cancel": "visit",
     "cadres:needs": None,
     "cadres:need_new": None,
     "cadres:need_assign": "need",
@@ -187,6 +202,10 @@ def world(db):
         branch = PartyBranchFactory(unit=unit)
         records[side]["branch"] = branch
         records[side]["meeting"] = BranchMeetingFactory(branch=branch)
+        # A planned visit (its completion, rescheduling and cancellation pages need one).
+        records[side]["visit"] = VisitFactory(
+            cadre=records[side]["cadre"], status="planned", visited_on=None, due_on=PLANNED_DUE
+        )
     # The branch secretary's login is the cadre who leads "mine"'s branch, and the unit's
     # cadre is a member of it: a secretary reads their branch and its members.
     BranchRoleFactory(branch=records["mine"]["branch"], cadre=records["mine"]["cadre"])
@@ -566,6 +585,7 @@ LISTS_OF_EVERY_CADRE = {
     "reports:dashboard",
     "cadres:registry",
     "cadres:visits",
+    "cadres:visit_todo",
     "cadres:needs",
     "activities:honours",
     "activities:suggestions",
@@ -609,6 +629,13 @@ def lists_world(db):
                 health_changed_on=datetime.date(2026, 5, 1),
             )
             VisitFactory(cadre=person, occasion=routine, visited_on=datetime.date(2026, 5, 2))
+            VisitFactory(
+                cadre=person,
+                occasion=routine,
+                status="planned",
+                visited_on=None,
+                due_on=PLANNED_DUE,
+            )
             CareNeedFactory(
                 cadre=person, due_on=datetime.date(2026, 6, 1), description=f"{name}的诉求"
             )

@@ -108,8 +108,10 @@ def test_marking_deceased_plans_the_condolence_visit_and_stops_reminders(client,
         days=3
     )
     planned.refresh_from_db()
-    assert planned.status == "cancelled"
-    assert due_items_by_recipient(today) == {}
+    assert planned.status == "cancelled" and planned.cancellation_reason
+    # Birthdays stop; what remains to remind is the condolence visit to the family.
+    [item] = due_items_by_recipient(today)[staff.pk]
+    assert item.kind == "planned_visit" and item.details["visit_id"] == condolence.pk
     future = client.post(
         reverse("cadres:deceased", args=[cadre.pk]), {"died_on": today.isoformat()}
     )
