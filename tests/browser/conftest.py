@@ -49,7 +49,9 @@ def seeded_rows(transactional_db):
 
     for module in (
         "cadres.migrations.0002_seed_visit_occasions",
+        "cadres.migrations.0012_visit_work_items_data",
         "reminders.migrations.0002_seed_holidays_rules_schedule",
+        "reminders.migrations.0005_visit_reminder_kinds",
     ):
         importlib.import_module(module).seed(apps, None)
 
