@@ -32,8 +32,8 @@ SURNAME_READINGS = {
 
 
 @lru_cache(maxsize=65536)
-def name_pinyin(name: str) -> tuple[str, str]:
-    """Return (full pinyin, initials) in lower case: 张三 → ("zhangsan", "zs")."""
+def name_syllables(name: str) -> tuple[str, ...]:
+    """The name's syllables in lower-case pinyin without tones: 张三 → ("zhang", "san")."""
     name = (name or "").strip()
     syllables: list[str] = []
     rest = name
@@ -43,5 +43,17 @@ def name_pinyin(name: str) -> tuple[str, str]:
             rest = name[len(surname) :]
             break
     syllables += lazy_pinyin(rest, style=Style.NORMAL, errors="default", v_to_u=False)
-    syllables = [s.lower() for s in syllables if s.strip()]
+    return tuple(s.lower() for s in syllables if s.strip())
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """Return (full pinyin, initials) in lower case: 张三 → ("zhangsan", "zs")."""
+    syllables = name_syllables(name)
     return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def pinyin_sort_key(name: str) -> tuple[str, str]:
+    """Names in pinyin order, syllable by syllable (every 陈 "chen …" before every 程
+    "cheng …"; run together, "chenjianguo" would follow "chenggang"): for lists sorted
+    in Python."""
+    return " ".join(name_syllables(name)), name

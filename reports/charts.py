@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.punctuation import colon
+
 PALETTE = ["#8c1d18", "#d9822b", "#3d7ea6", "#5b8c5a", "#8e6c8a", "#a3a3a3", "#c9a227", "#4f6d7a"]
 
 
@@ -49,7 +51,7 @@ def bar_chart(
                     bar_width,
                     h,
                     PALETTE[colour_index % len(PALETTE)],
-                    f"{label} {name}：{value}",
+                    f"{label} {name}{colon()}{value}",
                 )
             )
     ticks = [
@@ -141,7 +143,7 @@ def horizontal_stacked_bars(
                         "width": length,
                         "height": bar_height - 2,
                         "color": colour,
-                        "title": f"{label} {name}：{value:.{decimals}f}",
+                        "title": f"{label} {name}{colon()}{value:.{decimals}f}",
                     }
                 )
             if stacked:

@@ -10,6 +10,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import formats
 
 from accounts.models import Unit, User
 from accounts.scoping import scope_filter
@@ -25,6 +26,7 @@ from cadres.models import (
     Visit,
     VisitOccasion,
 )
+from cadres.pinyin import pinyin_sort_key
 from reminders.models import Holiday, ReminderKind, ReminderRule
 from reminders.rules import (
     active_cadres,
@@ -110,7 +112,7 @@ def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
             by_occasion.items(), key=lambda item: (-sum(item[1].values()), item[0])
         )
     ]
-    labels = [f"{month.month}月" for month in months]
+    labels = [formats.date_format(month, "MONTH_ONLY_FORMAT") for month in months]
     return bar_chart(labels, series or [("", [0] * len(months))])
 
 
@@ -157,13 +159,23 @@ def coverage_by_unit_chart(*, user: User, today: datetime.date) -> dict:
 BIRTHDAYS_SHOWN = 100
 
 
+def _most_overdue_first(items, today: datetime.date) -> list:
+    """Items by how long they have been due (``overdue_days``, added to their details),
+    the longest first; then names in pinyin order."""
+    for item in items:
+        item.details["overdue_days"] = (today - item.occurrence).days
+    return sorted(items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])))
+
+
 def dashboard_lists(*, user: User, today: datetime.date) -> dict:
-    """Birthdays in the next 14 days, the next holiday and who is still to be visited,
-    overdue visits, and care needs past due — from the reminder rules, in scope."""
+    """Birthdays in the next 14 days (the soonest first), the next holiday and who is
+    still to be visited, overdue visits and care needs past due (the most days overdue
+    first) — from the reminder rules, in scope."""
     cadre_filter = _scope(user)
     cadres = active_cadres(cadre_filter or None)
     birthdays = sorted(
-        birthday_items(cadres, today, 14), key=lambda item: (item.occurrence, item.details["name"])
+        birthday_items(cadres, today, 14),
+        key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])),
     )
     rules = {rule.kind: rule for rule in ReminderRule.objects.filter(is_active=True)}
     last_visits = _last_visit_dates(cadre_filter)
@@ -182,9 +194,9 @@ def dashboard_lists(*, user: User, today: datetime.date) -> dict:
         # A county's fortnight of birthdays is a few dozen; a city's can be thousands.
         "birthdays": birthdays[:BIRTHDAYS_SHOWN],
         "birthdays_count": len(birthdays),
-        "overdue": overdue[:30],
+        "overdue": _most_overdue_first(overdue, today)[:30],
         "overdue_count": len(overdue),
-        "needs": care_need_items(today, need_filter or None)[:30],
+        "needs": _most_overdue_first(care_need_items(today, need_filter or None), today)[:30],
         "holiday": holiday,
     }
 

@@ -94,3 +94,82 @@ def test_visit_charts_count_the_users_units_only(client, staff, unit_a, unit_a_c
     assert sum(total for _label, total in context["visits_chart"]["totals"]) == 2
     coverage = {row["label"]: row["note"] for row in context["coverage_chart"]["rows"]}
     assert coverage == {unit_a.name: "2/3"}
+
+
+def test_lists_are_ordered_by_urgency_then_pinyin(client, staff, unit_a):
+    """Overdue visits and needs past due: the most days overdue first; birthdays: the
+    soonest first; the same day in pinyin order (every 陈 before 程)."""
+    import zoneinfo
+
+    import time_machine
+
+    from reminders.models import ReminderKind, ReminderRule
+    from tests.factories import CareNeedFactory
+
+    moment = datetime.datetime(2026, 6, 10, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    today = moment.date()
+    rule = ReminderRule.objects.get(kind=ReminderKind.OVERDUE_VISIT)
+    routine = VisitOccasion.objects.get(code="routine")
+    with time_machine.travel(moment, tick=False):
+
+        def cadre(name, kind, last_visit, **fields):
+            person = CadreFactory(
+                unit=unit_a,
+                name=name,
+                retirement_kind=kind,
+                birth_date=fields.pop("birth_date", datetime.date(1950, 1, 1)),
+                **fields,
+            )
+            VisitFactory(cadre=person, occasion=routine, visited_on=last_visit)
+            return person
+
+        # Overdue for 5 days (in hospital, 8 days since admission, no visit since).
+        cadre(
+            "住院丁",
+            "tuixiu",
+            datetime.date(2026, 1, 1),
+            health=Health.IN_HOSPITAL,
+            health_changed_on=today - datetime.timedelta(days=8),
+        )
+        # Overdue for 100 and for 10 days, and two for 40 days (程 after 陈).
+        long_ago = rule.threshold_days_tuixiu + 100
+        cadre("久违甲", "tuixiu", today - datetime.timedelta(days=long_ago))
+        cadre("不久乙", "tuixiu", today - datetime.timedelta(days=rule.threshold_days_tuixiu + 10))
+        for name in ("程丙", "陈丙"):
+            cadre(name, "tuixiu", today - datetime.timedelta(days=rule.threshold_days_tuixiu + 40))
+        for due, text in ((datetime.date(2026, 5, 1), "五月"), (datetime.date(2026, 3, 1), "三月")):
+            CareNeedFactory(
+                cadre=CadreFactory(unit=unit_a),
+                raised_on=datetime.date(2026, 2, 1),
+                due_on=due,
+                description=text,
+            )
+        soon = today + datetime.timedelta(days=3)
+        later = today + datetime.timedelta(days=9)
+        for name, day in (("程生", soon), ("晚生", later), ("陈生", soon)):
+            CadreFactory(unit=unit_a, name=name, birth_date=day.replace(year=1946))
+        client.force_login(staff)
+        response = client.get(URL)
+        staff.language = "en"
+        staff.save()
+        english = client.get(URL).content.decode()
+    context = response.context
+    body = response.content.decode()
+    assert "逾期100天" in body and "2026年6月10日" in body and "6月13日 · 80岁" in body
+    assert "100 days overdue" in english and "June 10, 2026" in english
+    assert "June 13 · 80 years old" in english
+    # The visits chart's months: this one and the eleven before it.
+    axis = [tick["label"] for tick in response.context["visits_chart"]["axis"]]
+    assert axis[-2:] == ["5月", "6月"] and len(axis) == 12
+    assert ">Jun<" in english and "6月" not in english
+    overdue = [(item.details["name"], item.details["overdue_days"]) for item in context["overdue"]]
+    assert overdue == [
+        ("久违甲", 100),
+        ("陈丙", 40),
+        ("程丙", 40),
+        ("不久乙", 10),
+        ("住院丁", 5),
+    ]
+    assert [item.details["description"] for item in context["needs"]] == ["三月", "五月"]
+    assert [item.details["overdue_days"] for item in context["needs"]] == [101, 40]
+    assert [item.details["name"] for item in context["birthdays"]] == ["陈生", "程生", "晚生"]
