@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Unit
 from cadres.models import Cadre
 
+from .natural_order import NaturalSortKeyField
+
 
 class PartyBranch(models.Model):
     """党支部 of retirees, or the general branch (党总支) above several of them."""
@@ -19,6 +21,8 @@ class PartyBranch(models.Model):
         JOINT = "joint", _("Joint branch")
 
     name = models.CharField(_("name"), max_length=100)
+    # 第1 … 第9, 第10: lists order by this rather than by the name.
+    sort_key = NaturalSortKeyField(_("sort key"), source="name", default="", db_index=True)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
         "self",
@@ -42,12 +46,12 @@ class PartyBranch(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["sort_key"])
 
     class Meta:
         verbose_name = _("party branch")
         verbose_name_plural = _("party branches")
-        ordering = ["kind", "name"]
+        ordering = ["kind", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name"],

@@ -119,7 +119,8 @@ def branch_list(*, user: User, filters: dict, today: datetime.date) -> QuerySet[
         queryset = queryset.filter(kind=filters["kind"])
     if filters.get("due"):
         queryset = queryset.filter(term_end__lte=today + RE_ELECTION_NOTICE)
-    return queryset.order_by("-is_active", "kind_order", "name", "id")
+    # Natural order of names: 第2支部 before 第10支部 (branches/natural_order.py).
+    return queryset.order_by("-is_active", "kind_order", "sort_key", "id")
 
 
 @dataclass
@@ -271,7 +272,7 @@ def branch_page(*, user: User, branch: PartyBranch, today: datetime.date) -> Bra
     related = list(
         branches_visible_to(user=user)
         .filter(Q(parent=branch) | Q(pk=branch.parent_id))
-        .order_by("name", "id")
+        .order_by("sort_key", "id")
     )
     return BranchPage(
         committee=committee,

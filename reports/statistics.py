@@ -632,7 +632,7 @@ def branch_committee_ages(*, user: User, year: int, today: datetime.date) -> Rep
         scope_queryset(PartyBranch.objects.all(), user=user, unit_path="unit", branch_path="")
         .filter(is_active=True)
         .exclude(kind=PartyBranch.Kind.GENERAL)
-        .order_by("unit__sort_order", "unit__name", "name", "id")
+        .order_by("unit__sort_order", "unit__name", "sort_key", "id")
         .values("id", "name", "unit__name")
         .annotate(
             secretaries=Count("roles", filter=secretary),
