@@ -163,7 +163,7 @@ def _sqlite_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return _counts(copy.cursor(), tables, '"{}"'), _migrations(copy.cursor())
+        return _counts(copy.cursor(), tables), _migrations(copy.cursor())
 
 
 def _postgres_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]:
@@ -182,7 +182,7 @@ def _postgres_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]
             "--no-password",
         )
         tables = connection.introspection.table_names(cursor)
-        return _counts(cursor, tables, connection.ops.quote_name("{}")), _migrations(cursor)
+        return _counts(cursor, tables), _migrations(cursor)
 
 
 def _copy_media(target: Path) -> int:
@@ -262,9 +262,7 @@ def backup_restore(*, folder: Path) -> Restored:
     expected = manifest["row_counts"]
     with connection.cursor() as cursor:
         present = set(connection.introspection.table_names(cursor))
-        restored.counts = _counts(
-            cursor, [t for t in expected if t in present], connection.ops.quote_name("{}")
-        )
+        restored.counts = _counts(cursor, [t for t in expected if t in present])
         applied = _migrations(cursor)
     restored.mismatches = {
         table: (count, restored.counts.get(table))
@@ -311,8 +309,9 @@ def _install_key_file(source: Path) -> str:
         target.rename(kept)
         message += f" (the previous one is kept as {kept.name})"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    target.chmod(0o600)
+    # Readable by its owner only from the moment it exists (as encryption.py writes it).
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(source.read_bytes())
     # This process read the old file already; the web app and the worker need a restart.
     encryption._configured.cache_clear()
     return message + ". Restart the web app and the worker."
@@ -320,7 +319,7 @@ def _install_key_file(source: Path) -> str:
 
 def _id_numbers_readable() -> bool | None:
     """Whether this installation's keys open the restored ID numbers (None: none to
-    open). A few rows are enough: every row is encrypted under the same keys."""
+    open). The first few rows tell: the keys must open each of them and match its hash."""
     meta = Cadre._meta
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -355,10 +354,11 @@ def _keys_from_environment() -> bool:
     return bool(settings.YINLING_FIELD_ENCRYPTION_KEYS or settings.YINLING_LOOKUP_HASH_KEY)
 
 
-def _counts(cursor, tables, quoted: str) -> dict[str, int]:
+def _counts(cursor, tables) -> dict[str, int]:
     counts = {}
     for table in tables:
-        cursor.execute(f"SELECT COUNT(*) FROM {quoted.format(table)}")
+        # Both engines quote names the SQL standard's way.
+        cursor.execute('SELECT COUNT(*) FROM "{}"'.format(table.replace('"', '""')))
         counts[table] = cursor.fetchone()[0]
     return counts
 
