@@ -230,7 +230,10 @@ class VisitAdmin(ScopedHistoryAdmin):
         (_("Who visited"), {"fields": ("visitors", "leaders")}),
         (_("Care given"), {"fields": (("condolence_money", "gifts"), "notes")}),
         (_("Follow-up"), {"fields": (("follow_up_needed", "follow_up_by"), "recorded_by")}),
+        # The links are made by completing visits and resolving needs on the staff site.
+        (None, {"fields": ("follow_up_of", "care_need", "cancellation_reason")}),
     )
+    readonly_fields = ["follow_up_of", "care_need"]
 
     def save_model(self, request, obj, form, change):
         if not change and obj.recorded_by_id is None:

@@ -97,7 +97,7 @@ class VisitTodoFilterForm(forms.Form):
     """The filters of the to-do list (all optional)."""
 
     when = forms.ChoiceField(
-        label=_("due"),
+        label=_("when due"),
         choices=[
             ("", _("Overdue or due within a week")),
             ("overdue", _("Overdue")),
