@@ -53,6 +53,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# A monitor on the server itself asks gunicorn for /healthz over plain HTTP, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Secure cookies need HTTPS; an HTTP-only intranet install sets both to false.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

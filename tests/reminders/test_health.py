@@ -127,3 +127,18 @@ def test_a_database_that_does_not_answer_answers_503(client, planned):
     }
     # The reason goes to the log, not to whoever asks.
     assert b"server closed" not in response.content
+
+
+def test_production_answers_a_monitor_on_the_server_over_plain_http(
+    client, planned, settings, monkeypatch
+):
+    """Behind nginx every other page redirects plain HTTP to HTTPS; a monitor asking
+    gunicorn directly (http://127.0.0.1:8000/healthz) gets the answer itself."""
+    from tests.test_settings import production_settings
+
+    production = production_settings(monkeypatch)
+    settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    with time_machine.travel(PLANNED + datetime.timedelta(hours=1), tick=False):
+        assert get(client).status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 301
