@@ -26,6 +26,7 @@ from .models import (
     Visit,
     VisitOccasion,
 )
+from .pinyin import pinyin_sort_key
 from .selectors import SORTS, PartyBranch
 
 
@@ -86,7 +87,9 @@ class CadreFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         widget=forms.TextInput(
-            attrs={"placeholder": _("Name, pinyin initials (zs), pinyin, last digits of ID")}
+            attrs={
+                "placeholder": _("Name, pinyin initials (zs), pinyin, community, last digits of ID")
+            }
         ),
     )
     unit = forms.ModelChoiceField(
@@ -101,6 +104,10 @@ class CadreFilterForm(forms.Form):
         queryset=PartyBranch.objects.none(),
         required=False,
         empty_label=_("All"),
+    )
+    # 居住社区 (四就近): the communities the user's cadres live in.
+    community = forms.ChoiceField(
+        label=_("residential community"), choices=[], required=False, widget=LongSelect
     )
     retirement_kind = forms.ChoiceField(
         label=_("retirement kind"), choices=_blank(RetirementKind.choices), required=False
@@ -135,11 +142,16 @@ class CadreFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
-    def __init__(self, *args, units, branches, liaisons, **kwargs):
+    def __init__(self, *args, units, branches, liaisons, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["branch"].queryset = branches
         self.fields["liaison"].queryset = liaisons
+        # Read once, in pinyin order, for both the choices shown and the check.
+        self.fields["community"].choices = [
+            ("", _("All")),
+            *((name, name) for name in sorted(communities, key=pinyin_sort_key)),
+        ]
 
 
 class DateInput(forms.DateInput):

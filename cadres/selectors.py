@@ -39,7 +39,8 @@ def cadres_visible_to(*, user: User) -> QuerySet[Cadre]:
 
 
 def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
-    """The units, branches and liaisons the registry filters may offer this user."""
+    """The units, branches, liaisons and residential communities the registry filters may
+    offer this user (each read only if the form is built with it)."""
     return {
         "units": scope_queryset(Unit.objects.all(), user=user, unit_path=""),
         "branches": scope_queryset(
@@ -55,6 +56,12 @@ def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
             user=user,
             unit_path="unit",
         ).order_by("full_name", "username"),
+        # 四就近: the communities where the user's cadres live, read from the index on it.
+        "communities": cadres_visible_to(user=user)
+        .exclude(residential_community="")
+        .order_by("residential_community")
+        .values_list("residential_community", flat=True)
+        .distinct(),
     }
 
 
@@ -164,11 +171,18 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
     return entries
 
 
+# A single character (a surname) searches names only: "城" would find every resident of
+# 城关镇.
+COMMUNITY_SEARCH_MIN_LENGTH = 2
+
+
 def _search(queryset: QuerySet[Cadre], text: str, *, user: User) -> QuerySet[Cadre]:
     """Digits search the phone number and, for the roles that may see ID numbers, a
     whole ID number or its last four characters (through the number's keyed hashes; for
     anyone else such a search would confirm digits they may not see); Latin letters
-    search the pinyin initials or the full pinyin; anything else the name."""
+    search the pinyin initials or the full pinyin; anything else the name, and from two
+    characters on the residential community too ("东关社区" finds its residents:
+    四就近)."""
     text = text.strip()
     if not text:
         return queryset
@@ -184,7 +198,9 @@ def _search(queryset: QuerySet[Cadre], text: str, *, user: User) -> QuerySet[Cad
         return queryset.filter(
             _starts_with("name_initials", letters) | _starts_with("name_pinyin", letters)
         )
-    return queryset.filter(name__contains=text)
+    if len(text) < COMMUNITY_SEARCH_MIN_LENGTH:
+        return queryset.filter(name__contains=text)
+    return queryset.filter(Q(name__contains=text) | Q(residential_community__contains=text))
 
 
 def _starts_with(field: str, letters: str) -> Q:
@@ -244,6 +260,8 @@ def _matching_cadres(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     queryset = _search(queryset, filters.get("q") or "", user=user)
     if filters.get("unit"):
         queryset = queryset.filter(unit=filters["unit"])
+    if filters.get("community"):
+        queryset = queryset.filter(residential_community=filters["community"])
     if filters.get("branch"):
         queryset = queryset.filter(
             branch_roles__branch=filters["branch"], branch_roles__ended_on__isnull=True
@@ -264,7 +282,7 @@ def _matching_cadres(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
 
 def _in_list_order(queryset: QuerySet[Cadre], *, user: User, filters: dict) -> QuerySet[Cadre]:
     narrowed = visible_unit_ids(user=user) is not None or any(
-        filters.get(key) for key in ("unit", "branch", "liaison")
+        filters.get(key) for key in ("unit", "branch", "liaison", "community")
     )
     if narrowed or (filters.get("q") or "").strip():
         # A unit's, a branch's or a liaison's cadres, or those a search finds, are few:
