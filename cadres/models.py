@@ -29,6 +29,9 @@ from .validators import (
 WELL_FORMED_ID = re.compile(r"[0-9]{17}[0-9X]")
 # 离休 is for those who joined the revolution before 1 October 1949, at fourteen at least.
 LATEST_LIXIU_BIRTH_DATE = datetime.date(1935, 12, 31)
+# The lunar calendar of the reminders (reminders/calendar.py) starts on 庚子年正月初一:
+# a lunar birthday cannot be worked out for anyone born before it.
+EARLIEST_LUNAR_BIRTH_DATE = datetime.date(1900, 1, 31)
 
 
 class Gender(models.TextChoices):
@@ -351,6 +354,18 @@ class Cadre(models.Model):
                 )
         if self.birth_date and self.birth_date > today:
             errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
+        if (
+            self.celebrates_lunar_birthday
+            and self.birth_date
+            and self.birth_date < EARLIEST_LUNAR_BIRTH_DATE
+        ):
+            errors.setdefault("celebrates_lunar_birthday", []).append(
+                _(
+                    "A lunar birthday can be worked out only for a date of birth from "
+                    "31 January 1900 (the first day of lunar 1900): count this cadre's "
+                    "birthday by the solar calendar."
+                )
+            )
         for field in ("retirement_date", "party_joined_on", "died_on", "transferred_on"):
             value = getattr(self, field)
             if value and self.birth_date and value <= self.birth_date:

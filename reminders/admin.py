@@ -1,10 +1,22 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.scoping import UnitScopedAdminMixin
+from accounts.scoping import ReadOnlyAdminMixin, UnitScopedAdminMixin
 
-from .models import CalendarFeed, Digest, Holiday, PlanRun, ReminderItem, ReminderRule
+from .delivery_selectors import is_administrator
+from .models import (
+    CalendarFeed,
+    DeliveryAlert,
+    Digest,
+    Holiday,
+    PlanProblem,
+    PlanRun,
+    ReminderItem,
+    ReminderRule,
+)
 from .services import digest_requeue
 from .tasks import send_digest
 
@@ -76,7 +88,16 @@ class ReminderItemInline(admin.TabularInline):
 @admin.register(Digest)
 class DigestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     unit_path = "recipient__unit"
-    list_display = ["recipient", "send_on", "part", "status", "attempts", "sent_at", "last_error"]
+    list_display = [
+        "recipient",
+        "send_on",
+        "part",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status", "send_on"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "recipient__full_name"]
@@ -87,6 +108,8 @@ class DigestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         "part",
         "status",
         "attempts",
+        "next_attempt_at",
+        "deadline",
         "last_error",
         "claimed_at",
         "sent_at",
@@ -146,3 +169,42 @@ class CalendarFeedAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The user of an existing feed does not change; delete the feed instead.
         return [*self.readonly_fields, "user"] if obj else self.readonly_fields
+
+
+@admin.register(PlanProblem)
+class PlanProblemAdmin(ReadOnlyAdminMixin, UnitScopedAdminMixin, admin.ModelAdmin):
+    """Records the daily plan skipped: put the record right (the cadre's link) and the
+    next plan reminds of it again."""
+
+    unit_path = "cadre__unit"
+    list_display = ["day", "kind", "cadre_link", "error"]
+    list_filter = ["day", "kind"]
+    list_select_related = ["cadre"]
+    search_fields = ["cadre__name", "cadre__name_initials", "error"]
+    date_hierarchy = "day"
+    readonly_fields = [f.name for f in PlanProblem._meta.fields]
+    show_full_result_count = False
+
+    @admin.display(description=_("cadre"), ordering="cadre__name")
+    def cadre_link(self, obj):
+        if obj.cadre is None:
+            return "—"
+        url = reverse("admin:cadres_cadre_change", args=[obj.cadre_id])
+        return format_html('<a href="{}">{}</a>', url, obj.cadre.name)
+
+
+@admin.register(DeliveryAlert)
+class DeliveryAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The mails that told administrators of digests that failed for good: for
+    administrators only."""
+
+    list_display = ["day", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    date_hierarchy = "day"
+    readonly_fields = [f.name for f in DeliveryAlert._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

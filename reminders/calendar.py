@@ -19,9 +19,29 @@ from dataclasses import dataclass
 
 from borax.calendars.lunardate import LCalendars, LunarDate
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 LUNAR_MIN_YEAR = 1900
 LUNAR_MAX_YEAR = 2100
+# 庚子年正月初一: borax has no lunar 1899, so a solar date before this one has no lunar
+# date here (cadres/models.py refuses a lunar birthday before it).
+LUNAR_FIRST_DAY = LunarDate(LUNAR_MIN_YEAR, 1, 1).to_solar_date()
+
+
+class LunarRangeError(ValueError):
+    """A solar date before the first day the lunar calendar covers."""
+
+
+def _lunar_date(day: datetime.date) -> LunarDate:
+    if day < LUNAR_FIRST_DAY:
+        raise LunarRangeError(
+            _(
+                "%(date)s has no lunar date here: the lunar calendar starts on "
+                "%(first)s (the first day of lunar 1900)."
+            )
+            % {"date": day.isoformat(), "first": LUNAR_FIRST_DAY.isoformat()}
+        )
+    return LunarDate.from_solar(day)
 
 
 @dataclass(frozen=True)
@@ -34,7 +54,7 @@ class LunarMonthDay:
 
 def lunar_month_day(day: datetime.date) -> LunarMonthDay:
     """The lunar month and day of a solar date; a leap month counts as the regular one."""
-    lunar = LunarDate.from_solar(day)
+    lunar = _lunar_date(day)
     return LunarMonthDay(lunar.month, lunar.day)
 
 
@@ -98,7 +118,7 @@ def birthday_occurrences(
 def age_at(birth_date: datetime.date, occurrence: datetime.date, *, lunar: bool) -> int:
     """Age reached on a birthday occurrence (for a lunar birthday, in lunar years)."""
     if lunar:
-        born = LunarDate.from_solar(birth_date).year
+        born = _lunar_date(birth_date).year
         return LunarDate.from_solar(occurrence).year - born
     return occurrence.year - birth_date.year
 

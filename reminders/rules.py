@@ -42,6 +42,7 @@ from .calendar import (
     solar_occurrences,
 )
 from .models import CalendarKind, Holiday, ReminderKind, ReminderRule
+from .problems import isolated_rule, skip_record
 
 MILESTONE_AGES = (70, 80, 90, 100)
 PARTY_MILESTONE_YEARS = 50  # 光荣在党50年; every ten years after is marked too
@@ -224,24 +225,27 @@ def birthday_items(cadres: Iterable[CadreRow], day, horizon: int) -> list[DueIte
     index = AnniversaryIndex(day, horizon)
     items = []
     for cadre in cadres:
-        if cadre.lunar:
-            dates = index.lunar_dates(cadre.birth_date)
-        else:
-            dates = index.solar_dates(cadre.birth_date)
-        for occurrence in dates:
-            age = age_at(cadre.birth_date, occurrence, lunar=cadre.lunar)
-            items.append(
-                _cadre_item(
-                    ReminderKind.BIRTHDAY,
-                    cadre,
-                    occurrence,
-                    f"cadre:{cadre.id}",
-                    age=age,
-                    lunar=cadre.lunar,
-                    milestone=is_birthday_milestone(age),
-                    days_ahead=(occurrence - day).days,
+        try:
+            if cadre.lunar:
+                dates = index.lunar_dates(cadre.birth_date)
+            else:
+                dates = index.solar_dates(cadre.birth_date)
+            for occurrence in dates:
+                age = age_at(cadre.birth_date, occurrence, lunar=cadre.lunar)
+                items.append(
+                    _cadre_item(
+                        ReminderKind.BIRTHDAY,
+                        cadre,
+                        occurrence,
+                        f"cadre:{cadre.id}",
+                        age=age,
+                        lunar=cadre.lunar,
+                        milestone=is_birthday_milestone(age),
+                        days_ahead=(occurrence - day).days,
+                    )
                 )
-            )
+        except Exception as error:  # one bad record never stops the rule
+            skip_record(ReminderKind.BIRTHDAY, cadre.id, error)
     return items
 
 
@@ -249,24 +253,27 @@ def political_birthday_items(cadres: Iterable[CadreRow], day, horizon: int) -> l
     index = AnniversaryIndex(day, horizon)
     items = []
     for cadre in cadres:
-        joined = cadre.party_joined_on
-        if cadre.political_status != PoliticalStatus.CPC_MEMBER or joined is None:
-            continue
-        for occurrence in index.solar_dates(joined):
-            years = occurrence.year - joined.year
-            if years < 1:
+        try:
+            joined = cadre.party_joined_on
+            if cadre.political_status != PoliticalStatus.CPC_MEMBER or joined is None:
                 continue
-            items.append(
-                _cadre_item(
-                    ReminderKind.POLITICAL_BIRTHDAY,
-                    cadre,
-                    occurrence,
-                    f"cadre:{cadre.id}",
-                    years=years,
-                    milestone=is_party_milestone(years),
-                    days_ahead=(occurrence - day).days,
+            for occurrence in index.solar_dates(joined):
+                years = occurrence.year - joined.year
+                if years < 1:
+                    continue
+                items.append(
+                    _cadre_item(
+                        ReminderKind.POLITICAL_BIRTHDAY,
+                        cadre,
+                        occurrence,
+                        f"cadre:{cadre.id}",
+                        years=years,
+                        milestone=is_party_milestone(years),
+                        days_ahead=(occurrence - day).days,
+                    )
                 )
-            )
+        except Exception as error:  # one bad record never stops the rule
+            skip_record(ReminderKind.POLITICAL_BIRTHDAY, cadre.id, error)
     return items
 
 
@@ -376,18 +383,21 @@ def holiday_visit_items(cadres: list[CadreRow], day) -> list[DueItem]:
             continue
         visited = holiday_visited_cadre_ids(holiday, occurrence)
         for cadre in cadres:
-            if cadre.id in visited or not in_holiday_audience(holiday, cadre, occurrence):
-                continue
-            items.append(
-                _cadre_item(
-                    ReminderKind.HOLIDAY_VISIT,
-                    cadre,
-                    occurrence,
-                    f"cadre:{cadre.id}/holiday:{holiday.pk}",
-                    holiday=holiday.name,
-                    holiday_id=holiday.pk,
+            try:
+                if cadre.id in visited or not in_holiday_audience(holiday, cadre, occurrence):
+                    continue
+                items.append(
+                    _cadre_item(
+                        ReminderKind.HOLIDAY_VISIT,
+                        cadre,
+                        occurrence,
+                        f"cadre:{cadre.id}/holiday:{holiday.pk}",
+                        holiday=holiday.name,
+                        holiday_id=holiday.pk,
+                    )
                 )
-            )
+            except Exception as error:  # one bad record never stops the rule
+                skip_record(ReminderKind.HOLIDAY_VISIT, cadre.id, error)
     return items
 
 
@@ -413,23 +423,26 @@ def overdue_visit_items(
         RetirementKind.TUIXIU: rule.threshold_days_tuixiu,
     }
     for cadre in cadres:
-        limit = limits.get(cadre.retirement_kind)
-        if not limit:
-            continue
-        last = last_visits.get(cadre.id)
-        anchor = last or cadre.created_on
-        overdue_from = anchor + datetime.timedelta(days=limit)
-        if overdue_from <= day:
-            items.append(
-                _cadre_item(
-                    ReminderKind.OVERDUE_VISIT,
-                    cadre,
-                    overdue_from,
-                    f"cadre:{cadre.id}",
-                    last_visit=last.isoformat() if last else None,
-                    days=(day - anchor).days,
+        try:
+            limit = limits.get(cadre.retirement_kind)
+            if not limit:
+                continue
+            last = last_visits.get(cadre.id)
+            anchor = last or cadre.created_on
+            overdue_from = anchor + datetime.timedelta(days=limit)
+            if overdue_from <= day:
+                items.append(
+                    _cadre_item(
+                        ReminderKind.OVERDUE_VISIT,
+                        cadre,
+                        overdue_from,
+                        f"cadre:{cadre.id}",
+                        last_visit=last.isoformat() if last else None,
+                        days=(day - anchor).days,
+                    )
                 )
-            )
+        except Exception as error:  # one bad record never stops the rule
+            skip_record(ReminderKind.OVERDUE_VISIT, cadre.id, error)
     return items
 
 
@@ -441,22 +454,25 @@ def hospital_visit_items(
     limit = rule.threshold_days or 3
     items = []
     for cadre in cadres:
-        if cadre.health != Health.IN_HOSPITAL:
-            continue
-        anchors = [d for d in (last_visits.get(cadre.id), cadre.health_changed_on) if d]
-        anchor = max(anchors) if anchors else cadre.created_on
-        due_from = anchor + datetime.timedelta(days=limit)
-        if due_from <= day:
-            items.append(
-                _cadre_item(
-                    ReminderKind.HOSPITAL_VISIT,
-                    cadre,
-                    due_from,
-                    f"cadre:{cadre.id}",
-                    since=anchor.isoformat(),
-                    days=(day - anchor).days,
+        try:
+            if cadre.health != Health.IN_HOSPITAL:
+                continue
+            anchors = [d for d in (last_visits.get(cadre.id), cadre.health_changed_on) if d]
+            anchor = max(anchors) if anchors else cadre.created_on
+            due_from = anchor + datetime.timedelta(days=limit)
+            if due_from <= day:
+                items.append(
+                    _cadre_item(
+                        ReminderKind.HOSPITAL_VISIT,
+                        cadre,
+                        due_from,
+                        f"cadre:{cadre.id}",
+                        since=anchor.isoformat(),
+                        days=(day - anchor).days,
+                    )
                 )
-            )
+        except Exception as error:  # one bad record never stops the rule
+            skip_record(ReminderKind.HOSPITAL_VISIT, cadre.id, error)
     return items
 
 
@@ -733,24 +749,50 @@ def due_items_by_recipient(
     user_leads = [lead for lead in recipients.lead_days.values() if lead is not None]
     if ReminderKind.BIRTHDAY in rules:
         horizon = max([leads[ReminderKind.BIRTHDAY], *user_leads])
-        items += birthday_items(cadres, day, horizon)
+        items += isolated_rule(ReminderKind.BIRTHDAY, birthday_items, cadres, day, horizon)
     if ReminderKind.POLITICAL_BIRTHDAY in rules:
         horizon = max([leads[ReminderKind.POLITICAL_BIRTHDAY], *user_leads])
-        items += political_birthday_items(cadres, day, horizon)
+        items += isolated_rule(
+            ReminderKind.POLITICAL_BIRTHDAY, political_birthday_items, cadres, day, horizon
+        )
     if ReminderKind.HOLIDAY_VISIT in rules:
-        items += holiday_visit_items(cadres, day)
+        items += isolated_rule(ReminderKind.HOLIDAY_VISIT, holiday_visit_items, cadres, day)
     if ReminderKind.OVERDUE_VISIT in rules or ReminderKind.HOSPITAL_VISIT in rules:
         last_visits = last_visit_dates()
     if ReminderKind.OVERDUE_VISIT in rules:
-        items += overdue_visit_items(cadres, day, rules[ReminderKind.OVERDUE_VISIT], last_visits)
+        items += isolated_rule(
+            ReminderKind.OVERDUE_VISIT,
+            overdue_visit_items,
+            cadres,
+            day,
+            rules[ReminderKind.OVERDUE_VISIT],
+            last_visits,
+        )
     if ReminderKind.HOSPITAL_VISIT in rules:
-        items += hospital_visit_items(cadres, day, rules[ReminderKind.HOSPITAL_VISIT], last_visits)
+        items += isolated_rule(
+            ReminderKind.HOSPITAL_VISIT,
+            hospital_visit_items,
+            cadres,
+            day,
+            rules[ReminderKind.HOSPITAL_VISIT],
+            last_visits,
+        )
     if ReminderKind.CARE_NEED_OVERDUE in rules:
-        items += care_need_items(day, need_filter)
+        items += isolated_rule(ReminderKind.CARE_NEED_OVERDUE, care_need_items, day, need_filter)
     if ReminderKind.BRANCH_TERM_ENDING in rules:
-        items += branch_term_items(day, rules[ReminderKind.BRANCH_TERM_ENDING], branch_filter)
-    items += planned_visit_items(
-        day, rules, _visit_filter_for(only_for) if only_for is not None else None
+        items += isolated_rule(
+            ReminderKind.BRANCH_TERM_ENDING,
+            branch_term_items,
+            day,
+            rules[ReminderKind.BRANCH_TERM_ENDING],
+            branch_filter,
+        )
+    items += isolated_rule(
+        ReminderKind.PLANNED_VISIT,
+        planned_visit_items,
+        day,
+        rules,
+        _visit_filter_for(only_for) if only_for is not None else None,
     )
 
     plan: dict[int, list[DueItem]] = defaultdict(list)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from cadres.visit_selectors import visit_todo_summary
+from reminders.delivery_selectors import delivery_troubles
 
 from .exports import XLSX_CONTENT_TYPE, export_record
 from .forms import YearForm
@@ -44,6 +45,7 @@ def dashboard(request):
             "visits_chart": visits_by_month_chart(user=request.user, today=today),
             "coverage_chart": coverage_by_unit_chart(user=request.user, today=today),
             "todo": visit_todo_summary(user=request.user, today=today),
+            "delivery": delivery_troubles(user=request.user, today=today),
             **dashboard_lists(user=request.user, today=today),
         },
     )

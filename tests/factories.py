@@ -227,6 +227,29 @@ class DigestFactory(DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     send_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    # The end of its day in Asia/Shanghai, as the planner sets it.
+    deadline = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(o.send_on, datetime.time(16, 0), tzinfo=datetime.UTC)
+    )
+
+
+class PlanProblemFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.PlanProblem"
+
+    day = datetime.date(2026, 11, 22)
+    kind = "birthday"
+    cadre = factory.SubFactory(CadreFactory)
+    subject_key = factory.LazyAttribute(lambda o: f"cadre:{o.cadre.pk}")
+    error = "LunarRangeError: 1900-01-15"
+
+
+class DeliveryAlertFactory(DjangoModelFactory):
+    class Meta:
+        model = "reminders.DeliveryAlert"
+
+    day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    key = factory.LazyAttribute(lambda o: f"digests-failed:{o.day}")
 
 
 class CalendarFeedFactory(DjangoModelFactory):

@@ -317,8 +317,10 @@ def build_admin_records(unit, tag: str) -> dict:
     from tests.factories import (
         AttendanceFactory,
         CalendarFeedFactory,
+        DeliveryAlertFactory,
         FamilyContactFactory,
         HonourFactory,
+        PlanProblemFactory,
         ReminderItemFactory,
         VisitFactory,
     )
@@ -349,6 +351,8 @@ def build_admin_records(unit, tag: str) -> dict:
         "reminders.digest": digest,
         "reminders.reminderitem": ReminderItemFactory(digest=digest, cadre=cadre),
         "reminders.calendarfeed": CalendarFeedFactory(user=user),
+        "reminders.planproblem": PlanProblemFactory(cadre=cadre, error=f"{tag}农历生日"),
+        "reminders.deliveryalert": DeliveryAlertFactory(last_error=f"{tag}SMTP"),
         "ledger.importjob": ImportJobFactory(user=user, original_name=f"{tag}台账.xlsx"),
         "reports.exportrecord": ExportRecord.objects.create(user=user, kind="cadres"),
     }
@@ -465,7 +469,7 @@ def test_branch_secretaries_get_no_admin_even_as_staff_with_permissions(client, 
 # Admins whose rows are each user's own (administrators see all): import jobs.
 OWN_USER_ADMIN_MODELS = {"ledger.importjob"}
 # Admins for administrators only, whatever permissions a login holds.
-ADMINISTRATOR_ONLY_ADMIN_MODELS = {"cadres.idnumberdisclosure"}
+ADMINISTRATOR_ONLY_ADMIN_MODELS = {"cadres.idnumberdisclosure", "reminders.deliveryalert"}
 
 
 def expected_admin_status(model_admin, request, view: str, obj) -> int:

@@ -39,6 +39,8 @@ FACTORIES = {
     "reminders.digest": factories.DigestFactory,
     "reminders.reminderitem": factories.ReminderItemFactory,
     "reminders.calendarfeed": factories.CalendarFeedFactory,
+    "reminders.planproblem": factories.PlanProblemFactory,
+    "reminders.deliveryalert": factories.DeliveryAlertFactory,
 }
 SEEDED = {label for label, factory in FACTORIES.items() if factory is None}
 

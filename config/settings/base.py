@@ -109,8 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # ------------------------------------------------------------------------------
-# Cache (Redis when configured, process memory otherwise)
+# Cache (Redis when configured, files under var/cache otherwise)
 # ------------------------------------------------------------------------------
+# The web server and the worker must share it: an import reports its progress there.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -120,7 +121,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # ------------------------------------------------------------------------------
 # Authentication
@@ -328,9 +334,14 @@ YINLING_FEB29_RULE = env("YINLING_FEB29_RULE", default="feb28")  # or "mar1"
 YINLING_LUNAR_DAY30_RULE = env("YINLING_LUNAR_DAY30_RULE", default="last_day")  # or "next_day"
 # Days missed while the system was down that the daily plan still catches up.
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
-# SMTP attempts per digest before it is marked failed (retried with exponential backoff).
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# Delivery until delivered: a digest the mail server refuses is tried again after
+# REMINDER_RETRY_BASE_SECONDS, doubling each time up to REMINDER_RETRY_MAX_SECONDS, until
+# REMINDER_DEADLINE_HOURS after the start of its day (24: the end of that day; at least
+# two hours after it was queued); the first failure after that is final and the
+# administrators are mailed. The sweep that sends what is due is a schedule in admin.
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+REMINDER_RETRY_MAX_SECONDS = env.int("REMINDER_RETRY_MAX_SECONDS", default=30 * 60)
+REMINDER_DEADLINE_HOURS = env.int("REMINDER_DEADLINE_HOURS", default=24)
 # A digest left "sending" this long (its worker died) may be claimed again.
 REMINDER_STALE_SENDING_MINUTES = env.int("REMINDER_STALE_SENDING_MINUTES", default=15)
 REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="yinling.local")

@@ -78,9 +78,11 @@ def test_new_items_after_the_digest_went_out_make_a_second_part(birthdays, day, 
     assert Digest.objects.get(pk=digest_id).part == 2
 
 
+# 08:00 on 22 November in Asia/Shanghai.
+MORNING = datetime.datetime(2026, 11, 22, 0, 0, tzinfo=datetime.UTC)
+
+
 def test_smtp_failure_then_success_sends_exactly_once(birthdays, day, liaison):
-    reminders_plan_day(day=day)
-    digest = Digest.objects.get(recipient=liaison)
     real_send = EmailMultiAlternatives.send
     calls = []
 
@@ -90,31 +92,44 @@ def test_smtp_failure_then_success_sends_exactly_once(birthdays, day, liaison):
             raise smtplib.SMTPServerDisconnected("connection lost")
         return real_send(self, *args, **kwargs)
 
-    with mock.patch.object(EmailMultiAlternatives, "send", flaky):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            digest_send(digest_id=digest.pk)
+    with (
+        time_machine.travel(MORNING, tick=False) as clock,
+        mock.patch.object(EmailMultiAlternatives, "send", flaky),
+    ):
+        reminders_plan_day(day=day)
+        digest = Digest.objects.get(recipient=liaison)
+        assert digest_send(digest_id=digest.pk) is False  # refused: no exception
         digest.refresh_from_db()
         assert (digest.status, digest.attempts) == (Digest.Status.QUEUED, 1)
         assert "connection lost" in digest.last_error
+        assert digest.next_attempt_at == MORNING + datetime.timedelta(seconds=60)
+        # Not due yet: a second task spends no attempt.
+        assert digest_send(digest_id=digest.pk) is False
+        clock.shift(datetime.timedelta(seconds=60))
         assert digest_send(digest_id=digest.pk) is True
     assert len(mail.outbox) == 1
     digest.refresh_from_db()
     assert (digest.status, digest.attempts, digest.last_error) == (Digest.Status.SENT, 2, "")
 
 
-@override_settings(REMINDER_MAX_ATTEMPTS=2)
-def test_failures_stop_at_the_bound_and_can_be_requeued(birthdays, day, liaison):
-    reminders_plan_day(day=day)
-    digest = Digest.objects.get(recipient=liaison)
-    with mock.patch.object(EmailMultiAlternatives, "send", side_effect=OSError("refused")):
-        for _ in range(2):
-            with pytest.raises(OSError):
-                digest_send(digest_id=digest.pk)
-    digest.refresh_from_db()
-    assert digest.status == Digest.Status.FAILED
-    assert digest_send(digest_id=digest.pk) is False  # a failed digest is not retried alone
-    digest_requeue(digest=digest)
-    assert digest_send(digest_id=digest.pk) is True
+def test_a_failure_after_the_deadline_is_final_and_can_be_requeued(birthdays, day, liaison):
+    with time_machine.travel(MORNING, tick=False) as clock:
+        reminders_plan_day(day=day)
+        digest = Digest.objects.get(recipient=liaison)
+        # The end of 22 November in Asia/Shanghai.
+        assert digest.deadline == datetime.datetime(2026, 11, 22, 16, 0, tzinfo=datetime.UTC)
+        with mock.patch.object(EmailMultiAlternatives, "send", side_effect=OSError("refused")):
+            assert digest_send(digest_id=digest.pk) is False
+            clock.move_to(digest.deadline)
+            assert digest_send(digest_id=digest.pk) is False
+        digest.refresh_from_db()
+        assert (digest.status, digest.attempts) == (Digest.Status.FAILED, 2)
+        assert digest_send(digest_id=digest.pk) is False  # a failed digest is not retried alone
+        digest_requeue(digest=digest)
+        digest.refresh_from_db()
+        assert (digest.status, digest.attempts) == (Digest.Status.QUEUED, 0)
+        assert digest.deadline == digest.next_attempt_at + datetime.timedelta(hours=2)
+        assert digest_send(digest_id=digest.pk) is True
     assert len(mail.outbox) == 1
 
 
@@ -174,19 +189,20 @@ def test_the_daily_task_sends_one_digest_per_recipient_even_when_fired_twice(bir
     assert Digest.objects.filter(status=Digest.Status.SENT).count() == 2
 
 
-def test_the_send_task_retries_smtp_errors_with_backoff(birthdays, day, liaison):
+def test_the_send_task_leaves_retries_to_the_database_not_the_broker(birthdays, day, liaison):
     from reminders.tasks import send_digest
 
-    reminders_plan_day(day=day)
-    digest = Digest.objects.get(recipient=liaison)
-    with (
-        mock.patch.object(
-            EmailMultiAlternatives, "send", side_effect=smtplib.SMTPConnectError(421, "busy")
-        ),
-        mock.patch.object(send_digest, "retry", side_effect=RuntimeError("retry")) as retry,
-        pytest.raises(RuntimeError),
-    ):
-        send_digest.run(digest.pk)
-    assert retry.call_args.kwargs["countdown"] == 60
+    with time_machine.travel(MORNING, tick=False):
+        reminders_plan_day(day=day)
+        digest = Digest.objects.get(recipient=liaison)
+        with (
+            mock.patch.object(
+                EmailMultiAlternatives, "send", side_effect=smtplib.SMTPConnectError(421, "busy")
+            ),
+            mock.patch.object(send_digest, "retry") as retry,
+        ):
+            assert send_digest.run(digest.pk) is False
+    retry.assert_not_called()  # no ETA message held by a worker
     digest.refresh_from_db()
     assert digest.status == Digest.Status.QUEUED
+    assert digest.next_attempt_at == MORNING + datetime.timedelta(seconds=60)

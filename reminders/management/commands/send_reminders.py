@@ -1,20 +1,29 @@
-"""``manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]``
+"""``manage.py send_reminders [--date YYYY-MM-DD] [--dry-run | --send-due | --retry-failed]``
 
-Plans one day and sends its digests in this process, without a worker: for
-installations that prefer cron, and (with --dry-run) to preview each recipient's digest
-without writing or sending anything.
+Plans one day and sends what is due in this process, without a worker: for
+installations that prefer cron (run it at 07:30, and with --send-due every few minutes
+for the retries), and (with --dry-run) to preview each recipient's digest without
+writing or sending anything. --retry-failed puts the digests that failed for good (of
+--date, or of the last REMINDER_CATCH_UP_DAYS days) back in the queue and sends them.
 """
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from accounts.models import User
+from reminders.delivery_selectors import due_alert_ids, due_digest_ids
 from reminders.models import Digest
 from reminders.rules import due_items_by_recipient
 from reminders.selectors import item_text
-from reminders.services import digest_send, reminders_plan_day
+from reminders.services import (
+    delivery_alert_send,
+    digest_send,
+    digests_requeue_failed,
+    reminders_plan_day,
+)
 
 
 class Command(BaseCommand):
@@ -22,11 +31,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="the day to plan, YYYY-MM-DD (default: today)")
-        parser.add_argument(
+        modes = parser.add_mutually_exclusive_group()
+        modes.add_argument(
             "--dry-run", action="store_true", help="print the digests; write and send nothing"
         )
+        modes.add_argument(
+            "--send-due",
+            action="store_true",
+            help="plan nothing; send the digests whose next attempt has come",
+        )
+        modes.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="send again the digests that failed for good (of --date, or of recent days)",
+        )
 
-    def handle(self, *args, date=None, dry_run=False, **options):
+    def handle(
+        self, *args, date=None, dry_run=False, send_due=False, retry_failed=False, **options
+    ):
         try:
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
@@ -35,18 +57,32 @@ class Command(BaseCommand):
         if dry_run:
             self._preview(day)
             return
-        created, _digests = reminders_plan_day(day=day)
-        queued = Digest.objects.filter(status=Digest.Status.QUEUED, send_on__lte=day)
-        sent = failed = 0
-        for digest_id in queued.values_list("pk", flat=True):
-            try:
-                sent += digest_send(digest_id=digest_id)
-            except Exception as error:  # the digest stays queued (or failed) for a retry
-                failed += 1
-                self.stderr.write(f"digest {digest_id}: {error}")
-        self.stdout.write(f"{day}: {created} new items, {sent} digests sent, {failed} failed")
-        if failed:
-            raise CommandError(f"{failed} digests could not be sent")
+        created = 0
+        if retry_failed:
+            since = day if date else day - datetime.timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
+            requeued = digests_requeue_failed(since=since, until=day)
+            self.stdout.write(f"{len(requeued)} failed digests queued again")
+        elif not send_due:
+            created, _digests = reminders_plan_day(day=day)
+        sent, waiting = self._send_due()
+        self.stdout.write(
+            f"{day}: {created} new items, {sent} digests sent, {waiting} failed"
+            + (" (queued for another attempt)" if waiting else "")
+        )
+        if waiting:
+            raise CommandError(f"{waiting} digests could not be sent")
+
+    def _send_due(self) -> tuple[int, int]:
+        """Send every digest and alert that is due now. Returns (sent, not sent)."""
+        now = timezone.now()
+        digest_ids = due_digest_ids(now=now)
+        sent = sum(digest_send(digest_id=digest_id) for digest_id in digest_ids)
+        for alert_id in due_alert_ids(now=now):
+            delivery_alert_send(alert_id=alert_id)
+        unsent = Digest.objects.filter(pk__in=digest_ids).exclude(status=Digest.Status.SENT)
+        for digest_id, status, error in unsent.values_list("pk", "status", "last_error"):
+            self.stderr.write(f"digest {digest_id} ({status}): {error}")
+        return sent, unsent.count()
 
     def _preview(self, day):
         plan = due_items_by_recipient(day)
