@@ -41,6 +41,7 @@ from cadres.models import (
     Visit,
     VisitOccasion,
 )
+from cadres.pinyin import pinyin_sort_key
 from ledger.workbooks import write_cell
 from reminders.models import Holiday
 
@@ -389,6 +390,72 @@ def hardship(*, user: User, year: int, today: datetime.date) -> Report:
     )
 
 
+# The communities charted: those with the most cadres (the table lists every one).
+COMMUNITIES_CHARTED = 20
+
+
+def cadres_by_community(*, user: User, year: int, today: datetime.date) -> Report:
+    """分居住社区: cadres on the register in each residential community (四就近: learning,
+    activities and care near home), those living alone (and aged 80 and over) and those
+    with hardship — so that a community's visits and help can be planned. Communities
+    in pinyin order, those without one last."""
+    day = reference_date(year, today)
+    alone = Q(living_situation=LivingSituation.ALONE)
+    aged = age_band_q(AgeBand.EIGHTIES, today=day) | age_band_q(AgeBand.NINETY_PLUS, today=day)
+    counts = {
+        "total": Count("id"),
+        "alone": Count("id", filter=alone),
+        "aged_alone": Count("id", filter=alone & aged),
+        # Not "hardship": an annotation may not take the name of a field.
+        "with_hardship": Count("id", filter=~Q(hardship=Hardship.NONE)),
+        "extreme": Count("id", filter=Q(hardship=Hardship.EXTREME)),
+    }
+    grouped = _register(user, day).order_by().values("residential_community").annotate(**counts)
+    # Names differing only in spaces around them are one community.
+    lines: dict[str, dict] = {}
+    for row in grouped:
+        line = lines.setdefault(row["residential_community"].strip(), dict.fromkeys(counts, 0))
+        for key in counts:
+            line[key] += row[key]
+    named = sorted((name for name in lines if name), key=pinyin_sort_key)
+    keys = [*named, *([""] if "" in lines else [])]
+    rows = [
+        [name or gettext("No community recorded"), *(lines[name][key] for key in counts)]
+        for name in keys
+    ]
+    columns = [
+        Column(gettext("residential community"), Format.TEXT),
+        Column(gettext("On the register")),
+        Column(gettext("Living alone")),
+        Column(gettext("Aged 80 and over, living alone")),
+        Column(gettext("With hardship")),
+        Column(gettext("of whom in extreme hardship")),
+    ]
+    charted = sorted(rows, key=lambda row: -row[1])[:COMMUNITIES_CHARTED]
+    return Report(
+        columns=columns,
+        rows=rows,
+        total=_column_sums(rows, columns, gettext("Total")),
+        chart=ChartData(
+            labels=[row[0] for row in charted],
+            series=[
+                (gettext("On the register"), [row[1] for row in charted]),
+                (gettext("Living alone"), [row[2] for row in charted]),
+                (gettext("With hardship"), [row[4] for row in charted]),
+            ],
+            stacked=False,
+        ),
+        note=_register_note(day)
+        + (
+            " "
+            + gettext("The chart shows the %(count)s communities with the most cadres.")
+            % {"count": COMMUNITIES_CHARTED}
+            if len(rows) > COMMUNITIES_CHARTED
+            else ""
+        ),
+    )
+
+
 def visits_by_month(*, user: User, year: int, today: datetime.date) -> Report:
     """走访慰问月度统计: visits done in the year, per month, by unit and occasion."""
     day = reference_date(year, today)
@@ -730,6 +797,12 @@ STANDARD_TABLES: tuple[StandardTable, ...] = (
         _("Hardship by unit"),
         _("Cadres with living difficulties or in extreme hardship."),
         hardship,
+    ),
+    StandardTable(
+        "communities",
+        _("Cadres by residential community"),
+        _("On the register in each community (四就近): living alone, aged and alone, hardship."),
+        cadres_by_community,
     ),
     StandardTable(
         "visits",

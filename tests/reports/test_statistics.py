@@ -213,6 +213,34 @@ def test_hardship(client, world, bureau_staff):
     assert total(response) == [TOTAL, 1, 1, 2, 4, 0.5]
 
 
+def test_cadres_by_residential_community(client, world, bureau_staff, unit_b):
+    from cadres.models import Cadre
+
+    for key, community in (
+        ("c1", "东关社区"),
+        ("c2", "东关社区 "),
+        ("c3", "西关社区"),
+        ("c5", "西关社区"),
+    ):
+        Cadre.objects.filter(pk=world[key].pk).update(residential_community=community)
+    client.force_login(bureau_staff)
+    response = page(client, "communities", year=2026)
+    # on the register, living alone, of whom 80 and over, with hardship, of whom extreme
+    assert rows(response) == [
+        ["东关社区", 2, 1, 0, 1, 0],
+        ["西关社区", 1, 1, 1, 1, 1],
+        ["未登记居住社区", 1, 0, 0, 0, 0],
+    ]
+    assert total(response) == [TOTAL, 4, 2, 1, 2, 1]
+    chart = response.context["report"].chart
+    assert chart.labels == ["东关社区", "西关社区", "未登记居住社区"]
+    # At the end of 2025 the one who died in March 2026 still lived in 西关社区.
+    assert rows(page(client, "communities", year=2025))[1] == ["西关社区", 2, 1, 1, 1, 1]
+    # Unit staff: their own units' cadres only.
+    client.force_login(UserFactory(unit=unit_b))
+    assert rows(page(client, "communities", year=2026)) == [["未登记居住社区", 1, 0, 0, 0, 0]]
+
+
 def test_visits_by_month_occasion_and_unit(client, world, bureau_staff):
     client.force_login(bureau_staff)
     response = page(client, "visits", year=2026)
@@ -494,6 +522,7 @@ def test_query_count_does_not_grow_with_rows(client, staff_a, unit_a, slug):
                 unit=school,
                 birth_date=datetime.date(1935 + number * 5, 1 + index, 1),
                 living_situation=LivingSituation.ALONE,
+                residential_community=f"第{number}社区",
             )
             VisitFactory(
                 cadre=cadre,
