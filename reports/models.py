@@ -57,3 +57,93 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()} · {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's lists and figures as worked out once for a day (by the daily
+    task, beside the reminder plan): the page reads the latest one instead of running
+    the reminder rules over the whole register on every request."""
+
+    day = models.DateField(_("day"), unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    holiday = models.ForeignKey(
+        "reminders.Holiday",
+        verbose_name=_("next holiday"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    holiday_date = models.DateField(_("holiday date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class DashboardEntry(models.Model):
+    """One cadre in one of the dashboard's lists of the snapshot's day. Overdue,
+    hospital and holiday entries name the first visit date (``cleared_from``) that takes
+    the cadre off the list, so that a visit recorded since leaves the list at once."""
+
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", _("Birthday")
+        OVERDUE_VISIT = "overdue_visit", _("Overdue visit")
+        HOSPITAL_VISIT = "hospital_visit", _("Hospital visit")
+        HOLIDAY_VISIT = "holiday_visit", _("Holiday visit still to make")
+
+    snapshot = models.ForeignKey(
+        DashboardSnapshot, on_delete=models.CASCADE, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    occurrence = models.DateField(_("date"))
+    cleared_from = models.DateField(_("cleared by a visit from"), null=True, blank=True)
+    sort_name = models.CharField(_("name in pinyin"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard entry")
+        verbose_name_plural = _("dashboard entries")
+        indexes = [
+            models.Index(
+                fields=["snapshot", "kind", "occurrence", "sort_name"], name="dashentry_list_idx"
+            ),
+            models.Index(fields=["snapshot", "kind", "unit"], name="dashentry_unit_idx"),
+            models.Index(fields=["cadre"], name="dashentry_cadre_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.cadre_id} {self.occurrence}"
+
+
+class DashboardUnitFigures(models.Model):
+    """The snapshot's headline figures and visit coverage of the cadres of one unit;
+    the dashboard adds up the rows of the units a user sees."""
+
+    snapshot = models.ForeignKey(
+        DashboardSnapshot, on_delete=models.CASCADE, related_name="unit_figures"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("dashboard figures of a unit")
+        verbose_name_plural = _("dashboard figures of units")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit"], name="dashfigures_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.unit_id}"

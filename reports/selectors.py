@@ -9,38 +9,24 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import formats
 
 from accounts.models import Unit, User
-from accounts.scoping import scope_filter
-from cadres.age_bands import AgeBand, age_band_q
+from accounts.scoping import reads_by_branch, scope_filter
+from cadres.age_bands import AgeBand
 from cadres.models import (
     Cadre,
     CadreStatus,
-    Hardship,
-    Health,
-    LivingSituation,
-    PoliticalStatus,
-    RetirementKind,
     Visit,
     VisitOccasion,
 )
 from cadres.pinyin import pinyin_sort_key
-from reminders.models import Holiday, ReminderKind, ReminderRule
-from reminders.rules import (
-    active_cadres,
-    birthday_items,
-    care_need_items,
-    holiday_occurrence,
-    holiday_visited_cadre_ids,
-    hospital_visit_items,
-    in_holiday_audience,
-    last_visit_dates,
-    overdue_visit_items,
-)
+from reminders.rules import care_need_items, holiday_visit_window
 
 from .charts import bar_chart, horizontal_bars
+from .models import DashboardEntry, DashboardSnapshot, DashboardUnitFigures
+from .services import unit_figures
 
 
 def _scope(user: User) -> Q:
@@ -58,21 +44,50 @@ def _scope_by_cadre(user: User) -> Q:
     return Q(cadre__in=Cadre.objects.filter(cadres).values("pk"))
 
 
-def headline_figures(*, user: User, today: datetime.date) -> dict:
+def dashboard_snapshot(*, today: datetime.date) -> DashboardSnapshot | None:
+    """The latest snapshot of the dashboard's lists and figures (``dashboard_refresh``)."""
+    return (
+        DashboardSnapshot.objects.filter(day__lte=today)
+        .select_related("holiday__occasion")
+        .order_by("-day")
+        .first()
+    )
+
+
+FIGURES = (
+    "on_register",
+    "lixiu",
+    "tuixiu",
+    "party",
+    "alone",
+    "hardship",
+    "hospital",
+    "visited",
+    "holiday_audience",
+    *(f"band_{band.name}" for band in AgeBand),
+)
+
+
+def figures_by_unit(*, user: User, snapshot: DashboardSnapshot) -> dict[int, dict]:
+    """The snapshot's figures of each unit the user sees. A branch secretary's cadres
+    are a few branches' members, not whole units: theirs are counted live."""
+    if reads_by_branch(user=user):
+        holiday = (snapshot.holiday, snapshot.holiday_date) if snapshot.holiday else None
+        cadres = Cadre.objects.filter(_scope(user))
+        return unit_figures(cadres, day=snapshot.day, holiday=holiday)
+    rows = DashboardUnitFigures.objects.filter(snapshot=snapshot).filter(
+        scope_filter(user=user, unit_path="unit")
+    )
+    return dict(rows.values_list("unit_id", "figures"))
+
+
+def headline_figures(*, by_unit: dict[int, dict]) -> dict:
     """On the register, 离休/退休, age bands, Party members, alone, hardship, hospital."""
-    active = Q(status=CadreStatus.ON_REGISTER)
-    counts = {
-        "on_register": Count("id", filter=active),
-        "lixiu": Count("id", filter=active & Q(retirement_kind=RetirementKind.LIXIU)),
-        "tuixiu": Count("id", filter=active & Q(retirement_kind=RetirementKind.TUIXIU)),
-        "party": Count("id", filter=active & Q(political_status=PoliticalStatus.CPC_MEMBER)),
-        "alone": Count("id", filter=active & Q(living_situation=LivingSituation.ALONE)),
-        "hardship": Count("id", filter=active & ~Q(hardship=Hardship.NONE)),
-        "hospital": Count("id", filter=active & Q(health=Health.IN_HOSPITAL)),
-    }
-    for band in AgeBand:
-        counts[f"band_{band.name}"] = Count("id", filter=active & age_band_q(band, today=today))
-    return Cadre.objects.filter(_scope(user)).aggregate(**counts)
+    total = dict.fromkeys(FIGURES, 0)
+    for figures in by_unit.values():
+        for name, value in figures.items():
+            total[name] = total.get(name, 0) + value
+    return total
 
 
 def age_band_chart(figures: dict) -> dict:
@@ -116,22 +131,10 @@ def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
     return bar_chart(labels, series or [("", [0] * len(months))])
 
 
-def coverage_by_unit_chart(*, user: User, today: datetime.date) -> dict:
+def coverage_by_unit_chart(*, by_unit: dict[int, dict]) -> dict:
     """Share of each top-level unit's cadres visited at least once in the last 12 months."""
-    year_ago = today - datetime.timedelta(days=365)
-    active = Cadre.objects.filter(_scope(user), status=CadreStatus.ON_REGISTER)
-    totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
-    # EXISTS, one index probe per cadre, rather than joining and de-duplicating a year
-    # of visits.
-    recent_visit = Visit.objects.filter(
-        cadre=OuterRef("pk"), status=Visit.Status.DONE, visited_on__gte=year_ago
-    )
-    visited = dict(
-        active.filter(Exists(recent_visit))
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    )
+    totals = {unit_id: figures["on_register"] for unit_id, figures in by_unit.items()}
+    visited = {unit_id: figures["visited"] for unit_id, figures in by_unit.items()}
     units = {u.pk: u for u in Unit.objects.only("id", "name", "parent_id")}
 
     # Roll sub-units up into the unit below the top of the tree (the employer).
@@ -167,73 +170,95 @@ def _most_overdue_first(items, today: datetime.date) -> list:
     return sorted(items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])))
 
 
-def dashboard_lists(*, user: User, today: datetime.date) -> dict:
+class DashboardItem:
+    """One row of a dashboard list, as the template reads it."""
+
+    __slots__ = ("cadre_id", "details", "kind", "occurrence")
+
+    def __init__(self, kind, cadre_id, occurrence, details):
+        self.kind = kind
+        self.cadre_id = cadre_id
+        self.occurrence = occurrence
+        self.details = details
+
+
+def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[DashboardItem]:
+    items = []
+    for kind, cadre_id, occurrence, details in entries.values_list(
+        "kind", "cadre_id", "occurrence", "details"
+    ):
+        if overdue:
+            # The snapshot may be of an earlier day: days counted to today.
+            since = details.get("since") or details.get("last_visit")
+            if since:
+                details["days"] = (today - datetime.date.fromisoformat(since)).days
+            details["overdue_days"] = (today - occurrence).days
+        items.append(DashboardItem(kind, cadre_id, occurrence, details))
+    return items
+
+
+def _not_visited_since(cleared_from: str = "cleared_from", **visit) -> Exists:
+    """A done visit of the entry's cadre on or after the entry's ``cleared_from``:
+    recorded since the snapshot, it takes the cadre off the list at once."""
+    return Exists(
+        Visit.objects.filter(
+            cadre=OuterRef("cadre_id"),
+            status=Visit.Status.DONE,
+            visited_on__gte=OuterRef(cleared_from),
+            **visit,
+        )
+    )
+
+
+def dashboard_lists(
+    *, user: User, today: datetime.date, snapshot: DashboardSnapshot, by_unit: dict
+) -> dict:
     """Birthdays in the next 14 days (the soonest first), the next holiday and who is
     still to be visited, overdue visits and care needs past due (the most days overdue
-    first) — from the reminder rules, in scope."""
-    cadre_filter = _scope(user)
-    cadres = active_cadres(cadre_filter or None)
-    birthdays = sorted(
-        birthday_items(cadres, today, 14),
-        key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])),
+    first): the snapshot's rows in the user's scope, less those a visit since has
+    settled and those no longer on the register; a few indexed queries, whatever the
+    size of the register."""
+    entries = DashboardEntry.objects.filter(
+        scope_filter(user=user, unit_path="unit", cadre_path="cadre"),
+        snapshot=snapshot,
+        cadre__status=CadreStatus.ON_REGISTER,
     )
-    rules = {rule.kind: rule for rule in ReminderRule.objects.filter(is_active=True)}
-    last_visits = _last_visit_dates(cadre_filter)
-    overdue = []
-    if ReminderKind.HOSPITAL_VISIT in rules:
-        overdue += hospital_visit_items(
-            cadres, today, rules[ReminderKind.HOSPITAL_VISIT], last_visits
-        )
-    if ReminderKind.OVERDUE_VISIT in rules:
-        overdue += overdue_visit_items(
-            cadres, today, rules[ReminderKind.OVERDUE_VISIT], last_visits
-        )
+    horizon = today + datetime.timedelta(days=14)
+    birthdays = entries.filter(
+        kind=DashboardEntry.Kind.BIRTHDAY, occurrence__gte=today, occurrence__lte=horizon
+    )
+    overdue = entries.filter(
+        kind__in=[DashboardEntry.Kind.HOSPITAL_VISIT, DashboardEntry.Kind.OVERDUE_VISIT]
+    ).exclude(_not_visited_since())
     need_filter = scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
-    holiday = _next_holiday(cadres, today)
     return {
         # A county's fortnight of birthdays is a few dozen; a city's can be thousands.
-        "birthdays": birthdays[:BIRTHDAYS_SHOWN],
-        "birthdays_count": len(birthdays),
-        "overdue": _most_overdue_first(overdue, today)[:30],
-        "overdue_count": len(overdue),
+        "birthdays": _items(birthdays.order_by("occurrence", "sort_name")[:BIRTHDAYS_SHOWN], today),
+        "birthdays_count": birthdays.count(),
+        "overdue": _items(overdue.order_by("occurrence", "sort_name")[:30], today, overdue=True),
+        "overdue_count": overdue.count(),
         "needs": _most_overdue_first(care_need_items(today, need_filter or None), today)[:30],
-        "holiday": holiday,
+        "holiday": _next_holiday(entries, snapshot, today, by_unit),
     }
 
 
-def _last_visit_dates(cadre_filter: Q) -> dict[int, datetime.date]:
-    """``last_visit_dates`` of the user's cadres only (all when the filter is empty): a
-    unit's staff need not read the last visit of every cadre of the county."""
-    if not cadre_filter:
-        return last_visit_dates()
-    cadres = Cadre.objects.filter(cadre_filter, status=CadreStatus.ON_REGISTER)
-    return dict(
-        Visit.objects.filter(status=Visit.Status.DONE, cadre__in=cadres.values("pk"))
-        .values("cadre_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("cadre_id", "last")
-    )
-
-
-def _next_holiday(cadres, today):
-    best = None
-    for holiday in Holiday.objects.filter(is_active=True).select_related("occasion"):
-        occurrence = holiday_occurrence(holiday, today)
-        if occurrence and (best is None or occurrence < best[1]):
-            best = (holiday, occurrence)
-    if best is None:
+def _next_holiday(entries, snapshot: DashboardSnapshot, today: datetime.date, by_unit: dict):
+    holiday, occurrence = snapshot.holiday, snapshot.holiday_date
+    if holiday is None or occurrence < today:
         return None
-    holiday, occurrence = best
-    visited = holiday_visited_cadre_ids(holiday, occurrence)
-    audience = [c for c in cadres if in_holiday_audience(holiday, c, occurrence)]
-    remaining = sum(1 for c in audience if c.id not in visited)
+    _first, last = holiday_visit_window(holiday, occurrence)
+    remaining = (
+        entries.filter(kind=DashboardEntry.Kind.HOLIDAY_VISIT)
+        .exclude(_not_visited_since(occasion_id=holiday.occasion_id, visited_on__lte=last))
+        .count()
+    )
+    audience = sum(figures.get("holiday_audience", 0) for figures in by_unit.values())
+    remaining = min(remaining, audience)
     return {
         "holiday": holiday,
         "date": occurrence,
         "days": (occurrence - today).days,
-        "audience": len(audience),
+        "audience": audience,
         "remaining": remaining,
-        "done_percent": round((len(audience) - remaining) / len(audience) * 100)
-        if audience
-        else 100,
+        "done_percent": round((audience - remaining) / audience * 100) if audience else 100,
     }

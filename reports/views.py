@@ -16,9 +16,12 @@ from .selectors import (
     age_band_chart,
     coverage_by_unit_chart,
     dashboard_lists,
+    dashboard_snapshot,
+    figures_by_unit,
     headline_figures,
     visits_by_month_chart,
 )
+from .services import dashboard_refresh
 from .statistics import (
     STANDARD_TABLES,
     TABLES_BY_SLUG,
@@ -34,7 +37,11 @@ from .statistics import (
 @login_required
 def dashboard(request):
     today = timezone.localdate()
-    figures = headline_figures(user=request.user, today=today)
+    snapshot = dashboard_snapshot(today=today)
+    if snapshot is None:  # before the first daily run of a new installation
+        snapshot = dashboard_refresh(day=today)
+    by_unit = figures_by_unit(user=request.user, snapshot=snapshot)
+    figures = headline_figures(by_unit=by_unit)
     return render(
         request,
         "reports/dashboard.html",
@@ -43,10 +50,10 @@ def dashboard(request):
             "figures": figures,
             "age_chart": age_band_chart(figures),
             "visits_chart": visits_by_month_chart(user=request.user, today=today),
-            "coverage_chart": coverage_by_unit_chart(user=request.user, today=today),
+            "coverage_chart": coverage_by_unit_chart(by_unit=by_unit),
             "todo": visit_todo_summary(user=request.user, today=today),
             "delivery": delivery_troubles(user=request.user, today=today),
-            **dashboard_lists(user=request.user, today=today),
+            **dashboard_lists(user=request.user, today=today, snapshot=snapshot, by_unit=by_unit),
         },
     )
 

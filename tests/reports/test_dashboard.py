@@ -173,3 +173,66 @@ def test_lists_are_ordered_by_urgency_then_pinyin(client, staff, unit_a):
     assert [item.details["description"] for item in context["needs"]] == ["三月", "五月"]
     assert [item.details["overdue_days"] for item in context["needs"]] == [101, 40]
     assert [item.details["name"] for item in context["birthdays"]] == ["陈生", "程生", "晚生"]
+
+
+def test_a_visit_recorded_now_leaves_the_overdue_list_now(client, staff, unit_a):
+    from cadres.services import visit_record
+    from reports.services import dashboard_refresh
+
+    today = datetime.date.today()
+    cadre = CadreFactory(unit=unit_a, retirement_kind="tuixiu")
+    VisitFactory(cadre=cadre, visited_on=today - datetime.timedelta(days=2000))
+    dashboard_refresh(day=today)
+    client.force_login(staff)
+    before = client.get(URL).context
+    assert cadre.pk in {item.cadre_id for item in before["overdue"]}
+    visit_record(
+        by=staff,
+        cadre=cadre,
+        occasion=VisitOccasion.objects.get(code="routine"),
+        visited_on=today,
+        mode="home",
+    )
+    after = client.get(URL).context
+    assert cadre.pk not in {item.cadre_id for item in after["overdue"]}
+    assert after["overdue_count"] == before["overdue_count"] - 1
+
+
+def test_the_dashboard_reads_the_snapshot_not_the_rules(client, staff, unit_a, monkeypatch):
+    from reports.services import dashboard_refresh
+
+    soon = datetime.date.today() + datetime.timedelta(days=2)
+    CadreFactory(unit=unit_a, birth_date=soon.replace(year=soon.year - 80))
+    dashboard_refresh(day=datetime.date.today())
+
+    def walks_the_register(*args, **kwargs):
+        raise AssertionError("the dashboard ran the reminder rules over the register")
+
+    for name in ("reminders.rules.active_cadres", "reports.services.active_cadres"):
+        monkeypatch.setattr(name, walks_the_register)
+    client.force_login(staff)
+    response = client.get(URL)
+    assert response.status_code == 200 and response.context["birthdays_count"] == 1
+
+
+def test_query_count_does_not_grow_with_the_register(client, staff, unit_a):
+    from reports.services import dashboard_refresh
+
+    today = datetime.date.today()
+    client.force_login(staff)
+    VisitFactory(cadre=CadreFactory(unit=unit_a))
+    dashboard_refresh(day=today)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for days in range(25):
+        CadreFactory(
+            unit=unit_a,
+            health=Health.IN_HOSPITAL,
+            birth_date=(today + datetime.timedelta(days=days % 10)).replace(year=1940),
+        )
+    dashboard_refresh(day=today)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL)
+    assert response.context["birthdays_count"] >= 25
+    assert len(many) == len(few)
