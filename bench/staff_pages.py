@@ -205,6 +205,14 @@ def run_size(size: int, args) -> list[tuple]:
         started = time.perf_counter()
         migrate(folder, database_url=url)
         seed(folder, size, visits_per_cadre=args.visits_per_cadre, database_url=url)
+        # What the daily task does just after midnight: the dashboard reads its snapshot.
+        subprocess.run(
+            [sys.executable, "manage.py", "refresh_dashboard"],
+            cwd=ROOT,
+            env=environment(folder, database_url=url),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(f"seeded {size:,} cadres in {time.perf_counter() - started:.0f} s", flush=True)
         measured = subprocess.run(
             [sys.executable, __file__, "--measure", folder, "--repeat", str(args.repeat)],
