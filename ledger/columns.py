@@ -138,12 +138,84 @@ class IdNumberCell(TextCell):
         return normalize_resident_id(fold_text(value))
 
 
+class PhoneCell(TextCell):
+    """A phone number: full-width digits and signs made half-width and, as in an ID
+    number, the spaces inside it removed (139 0000 0000 → 13900000000). A cell with more
+    digits than one number has (two numbers) keeps its spaces, one between each."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = unicodedata.normalize("NFKC", cell_text(value))
+        if any(char.isdigit() and not char.isascii() for char in text):
+            raise CellError(_("Write the phone number with the digits 0–9."), code="phone_digits")
+        parts = text.split()
+        if sum(char.isdigit() for char in text) <= PHONE_DIGITS:
+            return "".join(parts)
+        return " ".join(parts)
+
+
+# The most digits one number has: a mobile with the country code (+86 139 0000 0000).
+PHONE_DIGITS = 13
+
+
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# A year, or a year and month, written as people do: 2009, 2009年, 2009.02, 2009-2,
+# 2009年2月, 200902.
+YEAR_MONTH_PATTERN = re.compile(r"^(\d{4})\s*(?:([-/.年])\s*(\d{1,2})\s*月?)?\s*年?$")
+YEAR_MONTH_DIGITS = re.compile(r"^(\d{4})(\d{2})$")
+# Years a year-only value in a ledger can mean (retirees' births to today's dates).
+PLAUSIBLE_YEARS = range(EARLIEST_YEAR, 2101)
+
+
+class PartialDate(CellError):
+    """A year (1988) or a year and month (2009.02) where a whole date belongs.
+    ``months`` holds the month(s) it can mean: 1950.1 is what Excel shows of a number
+    typed 1950.10, but also how people write January."""
+
+    def __init__(self, value, *, year: int, months: tuple[int, ...]):
+        self.year = year
+        self.months = months
+        super().__init__(
+            _(
+                "“%(value)s” looks like a year or a year and month; write the whole date, "
+                "such as %(example)s."
+            ),
+            code="partial_date",
+            params={
+                "value": cell_text(value),
+                "example": f"{year:04d}-{months[0] if months else 1:02d}-01",
+            },
+        )
+
+
+def _partial_date(text: str, value) -> PartialDate | None:
+    """The year or year and month that ``text`` (a cell's folded text) holds, if so."""
+    match = YEAR_MONTH_PATTERN.match(text)
+    if match:
+        year, separator, month = match.groups()
+    else:
+        match = YEAR_MONTH_DIGITS.match(text)
+        if not match:
+            return None
+        (year, month), separator = match.groups(), ""
+    if int(year) not in PLAUSIBLE_YEARS:
+        return None
+    months: tuple[int, ...] = ()
+    if month:
+        candidates = [int(month)]
+        if separator == "." and month == "1":
+            # Excel shows a number typed 1988.10 as 1988.1: as a number, October first.
+            candidates.insert(0 if isinstance(value, float) else 1, 10)
+        months = tuple(number for number in candidates if 1 <= number <= 12)
+        if not months:
+            return None
+    return PartialDate(value, year=int(year), months=months)
 
 
 class DateCell(Widget):
     """A date: a real Excel date, 1950-03-15, 1950/3/15, 1950.3.15, 1950年3月15日 or
-    19500315. Dates that do not exist (30 February) are refused."""
+    19500315. Dates that do not exist (30 February) are refused, and so is a year or a
+    year and month (1988, 2009.02: :class:`PartialDate`), typed as a number or text —
+    read as Excel's day numbers they would be days of 1905."""
 
     def __init__(self):
         super().__init__(coerce_to_string=False)
@@ -156,6 +228,11 @@ class DateCell(Widget):
         if isinstance(value, datetime.date):
             return self._plausible(value, value)
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            partial = _partial_date(str(value), value) if value >= 1 else None
+            if partial is not None:
+                raise partial
             if isinstance(value, int) and 10_000_000 <= value <= 99_999_999:
                 text = str(value)
             elif 1 <= value < 100_000:  # an Excel serial day number
@@ -168,7 +245,7 @@ class DateCell(Widget):
             return None
         match = DATE_PATTERN.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
         if not match:
-            raise self._unreadable(value)
+            raise _partial_date(text, value) or self._unreadable(value)
         year, month, day = (int(part) for part in match.groups())
         try:
             day_value = datetime.date(year, month, day)
@@ -526,7 +603,7 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
         "出生日期",
         DateCell(),
         required=True,
-        aliases=("出生年月日",),
+        aliases=("出生年月日", "出生年月"),
         help=_("A date such as 1950-03-15; must match the resident ID number."),
     ),
     LedgerColumn(
@@ -604,7 +681,7 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
             "day of the import. Only for 中共党员 on the register."
         ),
     ),
-    LedgerColumn("phone", "联系电话", TextCell(), width=14, aliases=("电话",)),
+    LedgerColumn("phone", "联系电话", PhoneCell(), width=14, aliases=("电话",)),
     LedgerColumn("address", "家庭住址", TextCell(), width=24, aliases=("住址",)),
     LedgerColumn("residential_community", "居住社区", TextCell(), width=16),
     LedgerColumn(
@@ -631,7 +708,10 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
     LedgerColumn(
         "hardship",
         "生活困难",
-        ChoiceCell(HARDSHIP_LABELS, {"否": Hardship.NONE, "困难": Hardship.DIFFICULT}),
+        ChoiceCell(
+            HARDSHIP_LABELS,
+            {"否": Hardship.NONE, "是": Hardship.DIFFICULT, "困难": Hardship.DIFFICULT},
+        ),
         aliases=("困难情况",),
         help=_("Empty means 无."),
     ),
@@ -661,7 +741,7 @@ LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
     LedgerColumn(
         "contact_phone",
         "紧急联系人电话",
-        TextCell(),
+        PhoneCell(),
         default=False,
         width=14,
         value=_contact_value("phone"),
@@ -707,7 +787,19 @@ _BY_HEADER: dict[str, LedgerColumn] = {
 def column_for_header(header: Any) -> LedgerColumn | None:
     """The column a file's header means: its own header or a common variant, ignoring
     spaces, full-width characters and the "*" that marks a required column."""
-    return _BY_HEADER.get(fold_text(header).rstrip("*＊").lstrip("*＊"))
+    return _BY_HEADER.get(_header_key(header))
+
+
+# The running number bureaus put in the first column: understood, and not imported.
+SERIAL_HEADERS = frozenset({"序号"})
+
+
+def is_serial_header(header: Any) -> bool:
+    return _header_key(header) in SERIAL_HEADERS
+
+
+def _header_key(header: Any) -> str:
+    return fold_text(header).rstrip("*＊").lstrip("*＊")
 
 
 def with_ledger_annotations(queryset: QuerySet) -> QuerySet:

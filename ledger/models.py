@@ -61,6 +61,18 @@ class ImportJob(models.Model):
     bad_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    unknown_columns = models.JSONField(
+        _("columns not understood"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Columns with data under a header that is not understood: header, column "
+            "letter and filled cells. Importing without them must be confirmed."
+        ),
+    )
+    skipped_rows = models.PositiveIntegerField(
+        _("rows skipped"), default=0, help_text=_("Rows with only 序号, and the footer.")
+    )
     failure = models.TextField(_("reason for failure"), blank=True)
     created_count = models.PositiveIntegerField(_("cadres created"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -30,14 +30,17 @@ from accounts.scoping import can_edit_registry, scope_queryset, visible_unit_ids
 from branches.models import PartyBranch
 from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
 from cadres.services import cadre_prepare_for_save
-from cadres.validators import validate_resident_id
+from cadres.validators import resident_id_birth_date, validate_resident_id
 
 from .columns import (
     COLUMNS_BY_KEY,
     LEDGER_COLUMNS,
+    REQUIRED_COLUMNS,
     BranchLookup,
     CellError,
+    PartialDate,
     UnitLookup,
+    cell_text,
     fold_text,
 )
 from .spreadsheets import ROW_NUMBER
@@ -46,6 +49,8 @@ from .spreadsheets import ROW_NUMBER
 CONTACT_FIELDS = {"contact_name": "name", "contact_relation": "relation", "contact_phone": "phone"}
 # ``in`` lists sent to the database at a time (SQLite allows a few thousand variables).
 LOOKUP_BATCH = 2000
+# Cadre fields made from the name (the registry's pinyin search).
+DERIVED_FROM_NAME = ("name_pinyin", "name_initials")
 
 
 @dataclass
@@ -150,13 +155,22 @@ class CadreLedgerResource(resources.ModelResource):
         def add(key: str, message, code: str, params: dict | None = None) -> None:
             errors.setdefault(key, []).append(ValidationError(message, code=code, params=params))
 
+        birth_month = None
         for field in self.get_import_fields():
             try:
                 self.import_field(field, instance, row, units=self.units, **kwargs)
+            except PartialDate as error:
+                if field.attribute == "birth_date" and error.months:
+                    birth_month = error  # completed from the ID number below
+                else:
+                    add(field.attribute, error.message, error.code, error.params)
             except CellError as error:
                 add(field.attribute, error.message, error.code, error.params)
             except ValueError as error:
                 add(field.attribute, str(error), "invalid")
+        if birth_month is not None:
+            self._birth_date_from_id(instance, birth_month, add)
+        self._check_required(row, add, errors)
         instance._ledger_row = row[ROW_NUMBER]
         instance._ledger_branch = self._branch(instance, row, add, errors)
         instance._ledger_contact = self._contact(row, add)
@@ -182,6 +196,16 @@ class CadreLedgerResource(resources.ModelResource):
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # The pinyin search names are made from the name: a name too long for its
+        # column makes them too long as well, which is the same problem said again.
+        derived = [errors.pop(key) for key in DERIVED_FROM_NAME if key in errors]
+        if derived and "name" not in errors:
+            errors["name"] = [
+                ValidationError(
+                    _("This name is too long to be written in pinyin for the search."),
+                    code="name_too_long",
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -196,6 +220,43 @@ class CadreLedgerResource(resources.ModelResource):
         )
 
     # The checks ----------------------------------------------------------------------
+
+    def _check_required(self, row, add, errors) -> None:
+        """An empty required cell, said as such (the model would say "cannot be null"
+        of a date or a unit and "cannot be blank" of the rest)."""
+        for column in REQUIRED_COLUMNS:
+            if column.key not in errors and not cell_text(row.get(column.header)):
+                add(column.key, _("This column is required; fill it in."), "required")
+
+    def _birth_date_from_id(self, instance: Cadre, written: PartialDate, add) -> None:
+        """A birth date written as a year and month (出生年月: 1950.03) takes its day
+        from a valid ID number whose birth date falls in that month."""
+        number = instance.id_number
+        if not number or not _valid_id_number(number):
+            add(
+                "birth_date",
+                _(
+                    "“%(value)s” gives only the year and month of birth: write the whole "
+                    "date, such as %(example)s, or a valid resident ID number, from which "
+                    "the day is taken."
+                ),
+                "partial_date",
+                written.params,
+            )
+            return
+        born = resident_id_birth_date(number)
+        if born.year == written.year and born.month in written.months:
+            instance.birth_date = born
+            return
+        add(
+            "birth_date",
+            _(
+                "The year and month of birth “%(value)s” do not match the resident ID "
+                "number (%(date)s)."
+            ),
+            "birth_month_mismatch",
+            {"value": written.params["value"], "date": born.isoformat()},
+        )
 
     def _check_unit(self, instance: Cadre, add, errors) -> None:
         if "unit" in errors or instance.unit_id is None:

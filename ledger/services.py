@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -96,6 +97,8 @@ def import_job_create(*, user: User, upload: UploadedFile) -> tuple[ImportJob, L
         original_name=name[:255],
         total_rows=len(sheet),
         ignored_columns=sheet.ignored,
+        unknown_columns=sheet.unknown,
+        skipped_rows=sheet.skipped,
     )
     job.file.save(name or "ledger", ContentFile(data), save=False)
     job.rows_file.save("rows.json", ContentFile(sheet.to_json()), save=False)
@@ -171,12 +174,17 @@ def _check(job: ImportJob, sheet: LedgerSheet, *, report: Callable[[int], None])
             outcome.problems.extend(_cell_problems(values, invalid.error))
         for _number, errors in result.row_errors():
             for error in errors:
+                # The exception's own text (often English, from the database) is for
+                # the log, not the user.
                 logger.error("Unexpected error in a ledger row", exc_info=error.error)
                 outcome.problems.append(
                     _problem(
                         error.row,
                         "",
-                        _("Unexpected error: %(error)s") % {"error": error.error},
+                        _(
+                            "This row could not be checked because of an error in the "
+                            "system; it has been logged. Tell the administrator."
+                        ),
                         "unexpected",
                     )
                 )
@@ -249,9 +257,13 @@ def _preview(ready: list[ReadyRow], *, user: User) -> dict:
 # Importing -------------------------------------------------------------------------------
 
 
-def import_job_mark_importing(*, job: ImportJob) -> bool:
+def import_job_mark_importing(*, job: ImportJob, unknown_columns_confirmed: bool = False) -> bool:
     """Claim a checked job for importing; false if it is not (or no longer) ready,
-    for example when the button was pressed twice."""
+    for example when the button was pressed twice, or if the file has columns whose
+    data would be left out (``job.unknown_columns``) and the user has not confirmed
+    leaving them out."""
+    if job.unknown_columns and not unknown_columns_confirmed:
+        return False
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
         status=ImportJob.Status.IMPORTING, updated_at=timezone.now()
     )
@@ -353,7 +365,15 @@ def _insert(model: type[models.Model], objs: list, *, by: User, reason: str) -> 
 
 def _fail(job: ImportJob, error: BaseException) -> ImportJob:
     with translation.override(settings.LANGUAGE_CODE):
-        job.failure = _("The import failed and nothing was written: %(reason)s") % {"reason": error}
+        if isinstance(error, ValidationError | PermissionError):
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+        else:
+            # A database's or library's message is in English and means nothing to the
+            # user; it is in the log.
+            reason = _("an error in the system, which has been logged; tell the administrator.")
+        job.failure = _("The import failed and nothing was written: %(reason)s") % {
+            "reason": reason
+        }
     job.status = ImportJob.Status.FAILED
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "failure", "finished_at", "updated_at"])

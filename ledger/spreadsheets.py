@@ -8,6 +8,12 @@ shows, headers may come in common variants (身份证号码 for 身份证号), a
 Chinese Excel is GBK rather than UTF-8. Both kinds of file are read within the upload
 limits (:mod:`ledger.upload_limits`; an .xlsx through :mod:`ledger.xlsx_reader`), and
 reading stops where the data ends.
+
+Sheets as bureaus keep them are read too (:mod:`ledger.layout`): a header of two rows
+(group headers merged over sub-headers), a unit's name merged down over its cadres, rows
+with nothing but a pre-filled 序号 and a footer (填表人…) are skipped and counted. No data
+is left out unsaid: a column whose header is not understood is listed with the number of
+its filled cells (``LedgerSheet.unknown``), and the import asks to confirm leaving it out.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +31,7 @@ from typing import Any
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from .columns import (
     CHOICES_SHEET,
@@ -32,9 +40,10 @@ from .columns import (
     NOTES_SHEET,
     REQUIRED_COLUMNS,
     LedgerColumn,
-    cell_text,
     column_for_header,
+    is_serial_header,
 )
+from .layout import FillDown, HeaderLayout, header_layout, is_footer
 from .upload_limits import (
     UploadLimits,
     cell_too_long,
@@ -43,7 +52,7 @@ from .upload_limits import (
     too_many_columns,
     too_many_rows,
 )
-from .xlsx_reader import xlsx_rows
+from .xlsx_reader import MergedRange, xlsx_rows
 
 # The column that carries each row's number in the sheet through the import.
 ROW_NUMBER = "__row__"
@@ -54,11 +63,17 @@ HEADER_SEARCH_ROWS = 10
 @dataclass
 class LedgerSheet:
     """The cadre rows of a file: for each row its cells in the order of ``columns``,
-    then its row number in the sheet."""
+    then its row number in the sheet. ``ignored`` names the columns left out that hold
+    nothing to import (a column the import does not take, or one without data);
+    ``unknown`` the columns with data under a header that is not understood, each as
+    {"header", "column" (its letter), "cells" (how many are filled)}; ``skipped``
+    counts the rows that are not cadres (only 序号, or the footer)."""
 
     columns: list[LedgerColumn]
     rows: list[tuple] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    unknown: list[dict] = field(default_factory=list)
+    skipped: int = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -77,6 +92,8 @@ class LedgerSheet:
             {
                 "columns": [column.key for column in self.columns],
                 "ignored": self.ignored,
+                "unknown": self.unknown,
+                "skipped": self.skipped,
                 "rows": self.rows,
             },
             ensure_ascii=False,
@@ -90,6 +107,8 @@ class LedgerSheet:
             columns=[COLUMNS_BY_KEY[key] for key in content["columns"]],
             rows=[tuple(row) for row in content["rows"]],
             ignored=content["ignored"],
+            unknown=content.get("unknown", []),
+            skipped=content.get("skipped", 0),
         )
 
 
@@ -117,14 +136,19 @@ def read_ledger(data: bytes, *, name: str) -> LedgerSheet:
         raise ValidationError(_("Upload an .xlsx or a .csv file."), code="file_type")
     if len(data) > limits.file_bytes:
         raise too_large(limits)
+    merged: list[MergedRange] = []
     if suffix in ("xlsx", "xlsm"):
         rows = xlsx_rows(
-            data, limits=limits, sheet_name=DATA_SHEET, skipped_sheets=(NOTES_SHEET, CHOICES_SHEET)
+            data,
+            limits=limits,
+            sheet_name=DATA_SHEET,
+            skipped_sheets=(NOTES_SHEET, CHOICES_SHEET),
+            merged=merged,
         )
     else:
         rows = _csv_rows(data, limits=limits)
     try:
-        return _ledger(rows, limits=limits)
+        return _ledger(rows, limits=limits, merged=merged)
     finally:
         rows.close()  # stop reading the file where the data ended
 
@@ -168,25 +192,39 @@ def _csv_rows(data: bytes, *, limits: UploadLimits) -> Iterator[tuple[int, Seque
         ) from None
 
 
-def _blank(values: Sequence[Any]) -> bool:
-    return all(value is None or str(value).strip() == "" for value in values)
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
-def _ledger(rows: Iterator[tuple[int, Sequence[Any]]], *, limits: UploadLimits) -> LedgerSheet:
-    """The header row among the first rows, then the cadre rows below it, until a run
+def _is_number(value: Any) -> bool:
+    """Whether a 序号 cell holds a number (1, 1.0, "1", "01")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
+
+
+def _ledger(
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    *,
+    limits: UploadLimits,
+    merged: Sequence[MergedRange] = (),
+) -> LedgerSheet:
+    """The header among the first rows, then the cadre rows below it, until a run
     of ``limits.blank_rows`` blank rows ends the data (rows the file leaves out count
-    as blank: a sheet may skip from row 20 to row 1,048,576)."""
-    sheet = None
+    as blank: a sheet may skip from row 20 to row 1,048,576; so do rows with nothing
+    but 序号, which a form may number far below its last cadre)."""
+    seen: list[tuple[int, Sequence[Any]]] = []
+    found = None
     for count, (number, values) in enumerate(rows, start=1):
         if len(values) > limits.columns:
             raise too_many_columns(limits)
-        found = [column_for_header(value) for value in values]
-        if sum(1 for column in found if column is not None) >= 3:
-            sheet = _header(found, values)
+        seen.append((number, values))
+        if sum(1 for value in values if column_for_header(value) is not None) >= 3:
+            found = len(seen) - 1
             break
         if number >= HEADER_SEARCH_ROWS or count >= HEADER_SEARCH_ROWS:
             break
-    if sheet is None:
+    if found is None:
         raise ValidationError(
             _(
                 "No header row was found: the first rows must hold the template's column "
@@ -194,9 +232,23 @@ def _ledger(rows: Iterator[tuple[int, Sequence[Any]]], *, limits: UploadLimits) 
             ),
             code="no_header",
         )
-    positions = sheet.positions
-    previous = number
+    below = next(rows, None)
+    if below is not None and len(below[1]) > limits.columns:
+        raise too_many_columns(limits)
+    layout = header_layout(
+        header=seen[found],
+        above=seen[found - 1] if found else None,
+        below=below,
+        merged=merged,
+    )
+    if below is not None and below[0] > layout.last_row:
+        rows = itertools.chain([below], rows)
+    sheet = _header(layout)
+    fill = FillDown(merged, first_row=layout.last_row + 1)
+    filled_cells: dict[int, int] = {}
+    previous = layout.last_row
     blank_run = 0
+    numbered_only = 0  # rows with only 序号 since the last cadre
     for count, (number, values) in enumerate(rows, start=1):
         blank_run += max(number - previous, 1) - 1
         previous = max(previous, number)
@@ -206,18 +258,32 @@ def _ledger(rows: Iterator[tuple[int, Sequence[Any]]], *, limits: UploadLimits) 
             raise too_many_rows(limits)
         if len(values) > limits.columns:
             raise too_many_columns(limits)
-        if _blank(values):
+        row = fill(number, values)
+        filled = [index for index, value in enumerate(values) if _filled(value)]
+        serial = [index for index in filled if index in sheet.serial and _is_number(values[index])]
+        if len(serial) == len(filled):
+            numbered_only += 1 if filled else 0
             blank_run += 1
             if blank_run >= limits.blank_rows:
                 break
             continue
         blank_run = 0
+        if is_footer([value for index, value in enumerate(values) if index not in serial]):
+            sheet.ledger.skipped += numbered_only + 1
+            numbered_only = 0
+            continue
+        sheet.ledger.skipped += numbered_only
+        numbered_only = 0
         if len(sheet.ledger) >= limits.rows:
             raise too_many_rows(limits)
-        cells = [values[index] if index < len(values) else None for index in positions]
+        cells = [row[index] if index < len(row) else None for index in sheet.positions]
         sheet.ledger.rows.append((*cells, number))
+        for index in filled:
+            if index not in sheet.understood:
+                filled_cells[index] = filled_cells.get(index, 0) + 1
     if not sheet.ledger.rows:
         raise ValidationError(_("The file has no rows of cadres below the header."), code="no_rows")
+    _left_out(sheet, filled_cells)
     return sheet.ledger
 
 
@@ -225,27 +291,43 @@ def _ledger(rows: Iterator[tuple[int, Sequence[Any]]], *, limits: UploadLimits) 
 class _Header:
     ledger: LedgerSheet
     positions: list[int]
+    names: dict[int, str]  # the header's names by position
+    under: dict[int, str]  # for columns without a name, that of a merged cell over them
+    understood: set[int]  # positions of columns imported, of 序号, of columns not imported
+    serial: set[int]  # positions of 序号
+    not_imported: set[int]
 
 
-def _header(found: list[LedgerColumn | None], values: Sequence[Any]) -> _Header:
+def _header(layout: HeaderLayout) -> _Header:
     columns: list[LedgerColumn] = []
-    positions: list[int] = []
-    ignored: list[str] = []
-    for index, (column, value) in enumerate(zip(found, values, strict=True)):
+    header = _Header(LedgerSheet(columns=columns), [], {}, {}, set(), set(), set())
+    # A column named by its own header wins over one only a sub-header matched, and
+    # the group of such a sub-header is about someone else than the cadre.
+    named = {cell.column for cell in layout.cells if cell.column is not None and cell.exact}
+    others = {cell.group for cell in layout.cells if not cell.exact and cell.column in named}
+    for cell in layout.cells:
+        header.names[cell.position] = cell.name
+        if cell.under:
+            header.under[cell.position] = cell.under
+        column = cell.column
+        if column is not None and not cell.exact and cell.group in others:
+            column = None
         if column is None:
-            if value is not None and str(value).strip():
-                ignored.append(cell_text(value))
+            if is_serial_header(cell.name):
+                header.serial.add(cell.position)
+                header.understood.add(cell.position)
             continue
+        header.understood.add(cell.position)
         if column in columns:
             raise ValidationError(
                 _("The column “%(header)s” appears twice.") % {"header": column.header},
                 code="duplicate_column",
             )
         if not column.imported:
-            ignored.append(cell_text(value))
+            header.not_imported.add(cell.position)
             continue
         columns.append(column)
-        positions.append(index)
+        header.positions.append(cell.position)
     missing = [column.header for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
         raise ValidationError(
@@ -256,4 +338,25 @@ def _header(found: list[LedgerColumn | None], values: Sequence[Any]) -> _Header:
             % {"headers": "、".join(missing)},
             code="missing_columns",
         )
-    return _Header(LedgerSheet(columns=columns, ignored=ignored), positions)
+    return header
+
+
+def _left_out(header: _Header, filled_cells: dict[int, int]) -> None:
+    """List the columns that are not imported: those with data under a header that is
+    not understood (``unknown``, with how many cells are filled), and the others."""
+    ledger = header.ledger
+    for position in sorted(set(header.names) | set(filled_cells)):
+        name = header.names.get(position, "")
+        cells = filled_cells.get(position, 0)
+        if position in header.not_imported or (
+            name and not cells and position not in header.understood
+        ):
+            ledger.ignored.append(name)
+        elif cells:
+            ledger.unknown.append(
+                {
+                    "header": name or header.under.get(position, ""),
+                    "column": get_column_letter(position + 1),
+                    "cells": cells,
+                }
+            )

@@ -127,6 +127,18 @@ def too_many_rows(limits: UploadLimits) -> ValidationError:
     )
 
 
+def too_many_merged_ranges(limits: UploadLimits) -> ValidationError:
+    return refusal(
+        _(
+            "The sheet has more than %(count)s merged cells, more than a ledger of "
+            "%(rows)s rows needs; unmerge them and upload it again."
+        ),
+        "too_many_merged_ranges",
+        count=2 * limits.rows,
+        rows=limits.rows,
+    )
+
+
 # The .xlsx as a zip ----------------------------------------------------------------------
 
 

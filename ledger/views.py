@@ -122,7 +122,18 @@ def commit(request, pk: int):
     job = import_job_for(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "ledger/commit_confirm.html", {"job": job})
-    if not import_job_mark_importing(job=job):
+    confirmed = request.POST.get("ignore_unknown_columns") == "on"
+    if job.unknown_columns and not confirmed:
+        messages.error(
+            request,
+            _(
+                "Nothing has been imported: some columns hold data that would be left out. "
+                "Tick “Leave these columns out and continue”, or correct the headers and "
+                "upload the file again."
+            ),
+        )
+        return redirect(job)
+    if not import_job_mark_importing(job=job, unknown_columns_confirmed=confirmed):
         messages.error(request, _("This file cannot be imported now."))
         return redirect(job)
     if import_job_runs_in_background(job=job):

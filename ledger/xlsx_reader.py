@@ -13,6 +13,12 @@ caller stops where the data ends). Nothing else of the workbook is parsed.
 Cell values come out as openpyxl gives them with ``data_only=True``: text, ``int`` or
 ``float``, ``bool``, ``datetime`` for numbers formatted as dates, the cached result of a
 formula, an error as its text (``#N/A``).
+
+Merged cells (a group header over its sub-headers, a unit's name merged down over its
+cadres) are listed in the sheet after its rows, where a stream that stops at the end of
+the data never gets: they are found first by a scan of the sheet's bytes that parses
+nothing but the ``mergeCell`` elements (:func:`merged_ranges`), and handed to the caller
+before the first row.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from __future__ import annotations
 import contextlib
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -36,6 +43,7 @@ from .upload_limits import (
     check_small_part,
     check_zip_directory,
     too_many_columns,
+    too_many_merged_ranges,
     too_much_xml,
     unreadable_xlsx,
 )
@@ -421,18 +429,99 @@ class _Sheet(_Part):
         yield from self.pending
 
 
+class MergedRange(NamedTuple):
+    """A range of merged cells, by row and column numbers from 1 (B2:C4 is 2, 2, 4, 3);
+    its value is that of its first cell."""
+
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+    def __contains__(self, cell) -> bool:
+        row, column = cell
+        return (
+            self.first_row <= row <= self.last_row
+            and self.first_column <= column <= self.last_column
+        )
+
+
+# A mergeCell element, with or without a namespace prefix. Its bytes cannot occur in a
+# cell's text, where "<" is written "&lt;".
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']"
+    rb"([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})[\"']"
+)
+_MERGE_SCAN_BYTES = 1024 * 1024
+# Kept from one block of the scan to the next: longer than any mergeCell element.
+_MERGE_SCAN_OVERLAP = 256
+
+
+def merged_ranges(
+    archive: zipfile.ZipFile, path: str, *, limits: UploadLimits
+) -> list[MergedRange]:
+    """The merged ranges of the sheet at ``path``, in a scan of its bytes (unpacked
+    block by block; the part's size is bounded by ``check_archive``) that looks at
+    nothing else. Ranges to the right of the columns a ledger may have are left out, and
+    cut off there."""
+    ranges: list[MergedRange] = []
+    tail = b""
+    try:
+        with archive.open(path) as stream:
+            while True:
+                block = stream.read(_MERGE_SCAN_BYTES)
+                text = tail + block
+                if b"mergeCell" in text:
+                    end = 0
+                    for match in _MERGE_CELL.finditer(text):
+                        end = match.end()
+                        ranges.append(_merged_range(match.groups()))
+                        if len(ranges) > 2 * limits.rows:
+                            raise too_many_merged_ranges(limits)
+                    tail = text[max(end, len(text) - _MERGE_SCAN_OVERLAP) :]
+                else:
+                    tail = text[-_MERGE_SCAN_OVERLAP:]
+                if not block:
+                    break
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,  # an encrypted part
+        NotImplementedError,  # a compression method zipfile lacks
+    ):
+        raise unreadable_xlsx() from None
+    return [
+        merged._replace(last_column=min(merged.last_column, limits.columns))
+        for merged in ranges
+        if merged.first_column <= limits.columns
+        and (merged.last_row, merged.last_column) != (merged.first_row, merged.first_column)
+    ]
+
+
+def _merged_range(groups: tuple[bytes, ...]) -> MergedRange:
+    first_column, first_row, last_column, last_row = (part.decode() for part in groups)
+    rows = sorted((int(first_row), int(last_row)))
+    columns = sorted((column_number(first_column), column_number(last_column)))
+    return MergedRange(rows[0], columns[0], rows[1], columns[1])
+
+
 def xlsx_rows(
     data: bytes,
     *,
     limits: UploadLimits,
     sheet_name: str,
     skipped_sheets: tuple[str, ...] = (),
+    merged: list[MergedRange] | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
     """The rows of the workbook in ``data``, as (row number, values): of the sheet
     called ``sheet_name`` if there is one, else of the first sheet not in
     ``skipped_sheets``, else of the first sheet. Raises ``ValidationError`` for a file
     that is not a workbook or goes past ``limits``; stops reading when the caller
-    stops taking rows."""
+    stops taking rows. ``merged``, if given, receives the sheet's merged ranges before
+    the first row comes."""
     check_zip_directory(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -465,5 +554,7 @@ def xlsx_rows(
         dates: frozenset[int] = frozenset()
         for _rid, styles_path in relationships.of_type("styles")[:1]:
             dates = _Styles(**context).parse(archive, styles_path).date_styles()
+        if merged is not None:
+            merged.extend(merged_ranges(archive, path, limits=limits))
         sheet = _Sheet(shared=shared, dates=dates, epoch=workbook.epoch, **context)
         yield from sheet.rows(archive, path)

@@ -23,6 +23,7 @@ print(json.dumps({
     "name": str(settings.DATABASES["default"]["NAME"]),
     "options": settings.DATABASES["default"].get("OPTIONS", {}),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": str(settings.CACHES["default"].get("LOCATION", "")),
     "broker": settings.CELERY_BROKER_URL,
     "email": settings.EMAIL_BACKEND,
     "email_host": getattr(settings, "EMAIL_HOST", ""),
@@ -62,7 +63,9 @@ def test_embedded_defaults_need_no_service(tmp_path):
     assert values["name"] == str(tmp_path / "yinling.sqlite3")
     assert values["options"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in values["options"]["init_command"]
-    assert values["cache"].endswith("LocMemCache")
+    # Files that the web server and the worker both read (an import's progress).
+    assert values["cache"].endswith("FileBasedCache")
+    assert values["cache_location"] == str(tmp_path / "cache")
     assert values["broker"] == "filesystem://"
     assert values["email"].endswith("filebased.EmailBackend")
     assert (values["tz"], values["lang"]) == ("Asia/Shanghai", "zh-hans")

@@ -19,6 +19,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 ALLOWED_HOSTS = ["*"]
 if not env("DATABASE_URL", default=""):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Each test process its own cache (Redis when REDIS_URL names one, as in CI), not the
+# files under var/cache that the app on this machine uses.
+if not env("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Serve static files straight from the apps and packages, without collectstatic.

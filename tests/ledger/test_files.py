@@ -67,7 +67,10 @@ def test_title_row_blank_rows_and_header_variants(staff, unit_a):
     workbook.save(out)
     job = check(staff, out.getvalue(), "台账.xlsx")
     assert job.status == ImportJob.Status.VALID, job.errors
-    assert job.ignored_columns == ["本单位内部编号"]
+    # A column with data under a header the ledger does not have is named, with its
+    # filled cells, for the user to confirm leaving it out.
+    assert job.ignored_columns == []
+    assert job.unknown_columns == [{"header": "本单位内部编号", "column": "G", "cells": 2}]
     # Row numbers are those Excel shows, blank rows counted.
     assert [row["row"] for row in job.preview["rows"]] == [3, 6]
 

@@ -107,7 +107,9 @@ def test_a_failure_on_the_third_row_leaves_no_row_behind(staff, unit_a, branch, 
     job = commit(job)
     assert len(cadres_written) == 3  # two cadres (and their contacts, roles) were written
     assert job.status == ImportJob.Status.FAILED
-    assert "disk full" in job.failure
+    # The exception's English text is for the log; the user reads why in Chinese.
+    assert "disk full" not in job.failure
+    assert job.failure == "导入失败，未写入任何数据：系统出错，已记入日志，请告知管理员。"
     assert job.created_count == 0
     assert counts() == before
 
