@@ -17,6 +17,7 @@ from accounts.scoping import (
 from .age_bands import AgeBand, age_band_q
 from .forms import CadreEntryForm
 from .models import Cadre, CareNeed, FamilyContact, IdNumberDisclosure, Visit, VisitOccasion
+from .selectors import pinyin_name_q
 from .services import cadre_prepare_for_save
 from .validators import mask_resident_id
 
@@ -158,6 +159,10 @@ class CadreAdmin(ScopedHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The full pinyin is stored syllable by syllable: "zhangsan" finds "zhang san".
+        letters = search_term.strip()
+        if letters.isascii() and letters.replace(" ", "").isalpha():
+            results = results | queryset.filter(pinyin_name_q(letters))
         term = search_term.strip().upper()
         if can_see_id_numbers(user=request.user) and ID_SEARCH.fullmatch(term):
             found = (

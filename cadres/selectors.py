@@ -17,6 +17,7 @@ from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_id
 
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
+from .pinyin import pinyin_prefixes
 from .visit_selectors import follow_up_overdue_q, follow_up_pending_q
 
 # Branch models are reached through the reverse relation, not imported: branches sit
@@ -180,9 +181,9 @@ def _search(queryset: QuerySet[Cadre], text: str, *, user: User) -> QuerySet[Cad
     """Digits search the phone number and, for the roles that may see ID numbers, a
     whole ID number or its last four characters (through the number's keyed hashes; for
     anyone else such a search would confirm digits they may not see); Latin letters
-    search the pinyin initials or the full pinyin; anything else the name, and from two
-    characters on the residential community too ("东关社区" finds its residents:
-    四就近)."""
+    search the pinyin initials or the full pinyin ("zhangs", "zhang san"); anything else
+    the name, and from two characters on the residential community too ("东关社区" finds
+    its residents: 四就近)."""
     text = text.strip()
     if not text:
         return queryset
@@ -194,13 +195,20 @@ def _search(queryset: QuerySet[Cadre], text: str, *, user: User) -> QuerySet[Cad
             condition |= Q(**{field: Cadre._meta.get_field(field).hash_of(number)})
         return queryset.filter(condition)
     if text.isascii() and text.replace(" ", "").isalpha():
-        letters = text.replace(" ", "").lower()
-        return queryset.filter(
-            _starts_with("name_initials", letters) | _starts_with("name_pinyin", letters)
-        )
+        return queryset.filter(pinyin_name_q(text))
     if len(text) < COMMUNITY_SEARCH_MIN_LENGTH:
         return queryset.filter(name__contains=text)
     return queryset.filter(Q(name__contains=text) | Q(residential_community__contains=text))
+
+
+def pinyin_name_q(text: str) -> Q:
+    """Names whose pinyin initials or full pinyin begin with the Latin letters ``text``:
+    the full pinyin is stored syllable by syllable ("zhang san"), so what was typed is
+    read as syllables (``pinyin_prefixes``)."""
+    condition = _starts_with("name_initials", text.replace(" ", "").lower())
+    for prefix in pinyin_prefixes(text):
+        condition |= _starts_with("name_pinyin", prefix)
+    return condition
 
 
 def _starts_with(field: str, letters: str) -> Q:
@@ -245,10 +253,21 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
         .order_by()
         if role.ended_on is None
     }
+    # The next planned visit of each (the phone's cards show it): one query for the page.
+    next_visits: dict[int, Visit] = {}
+    for visit in (
+        Visit.objects.filter(
+            cadre__in=[cadre.pk for cadre in cadres], status=Visit.Status.PLANNED
+        )
+        .select_related("occasion")
+        .order_by("due_on", "pk")
+    ):
+        next_visits.setdefault(visit.cadre_id, visit)
     for cadre in cadres:
         role = roles.get(cadre.pk)
         cadre.branch_name = role.branch.name if role else None
         cadre.branch_role = role.role if role else None
+        cadre.next_visit = next_visits.get(cadre.pk)
     return page
 
 

@@ -28,7 +28,7 @@ def cadre_fields(unit, **overrides):
 
 def test_cadre_create_fills_pinyin_search_names(unit_a):
     cadre = cadre_create(**cadre_fields(unit_a))
-    assert (cadre.name_pinyin, cadre.name_initials) == ("zhangsan", "zs")
+    assert (cadre.name_pinyin, cadre.name_initials) == ("zhang san", "zs")
     assert Cadre.objects.filter(name_initials__startswith="zs").get() == cadre
 
 
