@@ -154,6 +154,7 @@ def test_statistical_tables_hold_no_formulas(client, world, bureau_staff, slug):
         "activities": [],
         "volunteer-hours": PAYLOADS,
         "branch-ages": [f"{payload} 支部" for payload in PAYLOADS] + PAYLOADS,
+        "communities": PAYLOADS,
     }[slug]
     assert_text_only(content, ["=1+1 银龄", *expected])
 
