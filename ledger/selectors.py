@@ -34,8 +34,9 @@ def recent_import_jobs(*, user: User) -> QuerySet[ImportJob]:
 
 
 def import_job_percent(*, job: ImportJob) -> int | None:
-    """How far a job has got, in percent; ``None`` while that is not known (an import
-    reports through the cache, which a worker may not share with the web server)."""
+    """How far a job has got, in percent; ``None`` while that is not known. An import
+    reports through the cache, which the worker shares with the web server (Redis, or
+    the files under var/cache of the embedded default)."""
     if job.status == ImportJob.Status.UPLOADED:
         return 0
     if job.status == ImportJob.Status.VALIDATING:
