@@ -110,6 +110,7 @@ def test_main_pages_run_under_the_policy(live_server, page, shot, administrator)
     watcher.visit(f"{base}{reverse('cadres:registry')}", "text=张三")
     watcher.visit(f"{base}{reverse('cadres:detail', args=[cadre.pk])}", "h1:has-text('张三')")
     watcher.visit(f"{base}{reverse('reminders:mine')}", "h1")
+    watcher.visit(f"{base}{reverse('cadres:visit_todo')}", "h1")
 
     # htmx's cadre picker on the visit form: type, choose, and the hidden field is set.
     watcher.visit(f"{base}{reverse('cadres:visit_new')}", "#cadre-search")
