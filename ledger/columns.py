@@ -97,6 +97,17 @@ def cell_text(value: Any) -> str:
     return LINE_BREAKS.sub("\n", text).replace("\u3000", " ").strip()
 
 
+# Full-width ASCII (！ to ～, as a Chinese input method types digits and letters) to ASCII.
+HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def halfwidth_text(value: Any) -> str:
+    """A cell as text with full-width digits, letters and signs made half-width, and
+    nothing else changed: unlike NFKC, a superscript ² or a circled ① stays what it
+    is, and no ID or phone number is made of them."""
+    return cell_text(value).translate(HALFWIDTH)
+
+
 def fold_text(value: Any) -> str:
     """Text for matching: full-width letters and digits made half-width, no spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
@@ -135,7 +146,7 @@ class IdNumberCell(TextCell):
                 ),
                 code="id_as_number",
             )
-        return normalize_resident_id(fold_text(value))
+        return normalize_resident_id(re.sub(r"\s+", "", halfwidth_text(value)))
 
 
 class PhoneCell(TextCell):
@@ -144,8 +155,8 @@ class PhoneCell(TextCell):
     digits than one number has (two numbers) keeps its spaces, one between each."""
 
     def clean(self, value, row=None, **kwargs) -> str:
-        text = unicodedata.normalize("NFKC", cell_text(value))
-        if any(char.isdigit() and not char.isascii() for char in text):
+        text = halfwidth_text(value)
+        if any(char.isdigit() and not char.isascii() for char in text):  # ², ١, ①…
             raise CellError(_("Write the phone number with the digits 0–9."), code="phone_digits")
         parts = text.split()
         if sum(char.isdigit() for char in text) <= PHONE_DIGITS:

@@ -264,10 +264,11 @@ def test_phone_numbers_are_normalised_like_id_numbers(staff, unit_a):
         [*basic(2, unit_a), "0571-8888 8888", "", ""],
         [*basic(3, unit_a), "13900003333 13800003333", "", ""],
         [*basic(4, unit_a), "١٣٩٠٠٠٠٤٤٤٤", "", ""],
+        [*basic(5, unit_a), "139⁰⁰⁰⁰5555", "", ""],
     ]
     job = check(staff, workbook_bytes(header, *rows))
-    assert problems(job) == [(5, "联系电话", "phone_digits")]
-    assert messages(job) == ["请用数字 0–9 填写电话号码。"]
+    assert problems(job) == [(5, "联系电话", "phone_digits"), (6, "联系电话", "phone_digits")]
+    assert set(messages(job)) == {"请用数字 0–9 填写电话号码。"}
     commit(check(staff, workbook_bytes(header, *rows[:3])))
     phones = dict(Cadre.objects.values_list("name", "phone"))
     assert list(phones.values()) == ["13900001111", "0571-88888888", "13900003333 13800003333"]
@@ -337,14 +338,19 @@ def test_hardship_accepts_yes_and_no(staff, unit_a):
 
 # ID numbers and messages -------------------------------------------------------------------
 
-ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+OTHER_DIGITS = {
+    "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
+    "devanagari": "०१२३४५६७८९",
+    "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹",
+}
 
 
-def test_id_numbers_in_other_digits_are_a_format_error_and_never_duplicates(staff, unit_a):
+@pytest.mark.parametrize("digits", OTHER_DIGITS.values(), ids=OTHER_DIGITS.keys())
+def test_id_numbers_in_other_digits_are_a_format_error_and_never_duplicates(staff, unit_a, digits):
     number = person(1, unit_a)["身份证号"]
     CadreFactory(unit=unit_a, id_number=number)
-    arabic = number.translate(ARABIC_INDIC)
-    rows = [basic(1, unit_a, 身份证号=arabic), basic(2, unit_a, 身份证号=arabic)]
+    other = number.translate(str.maketrans("0123456789", digits))
+    rows = [basic(1, unit_a, 身份证号=other), basic(2, unit_a, 身份证号=other)]
     job = check(staff, workbook_bytes(BASIC, *rows))
     # The format, and nothing about the registry or the other row: a number is compared
     # only once it is known to be valid.
@@ -352,6 +358,14 @@ def test_id_numbers_in_other_digits_are_a_format_error_and_never_duplicates(staf
     assert set(messages(job)) == {"身份证号应为17位数字加1位数字或X。"}
     assert not import_job_mark_importing(job=job)
     assert Cadre.objects.count() == 1
+
+
+def test_full_width_id_numbers_are_made_standard(staff, unit_a):
+    number = person(1, unit_a)["身份证号"]
+    full_width = "".join(chr(ord(char) + 0xFEE0) for char in number.lower())
+    job = commit(check(staff, workbook_bytes(BASIC, basic(1, unit_a, 身份证号=full_width))))
+    assert job.status == ImportJob.Status.DONE
+    assert Cadre.objects.with_id_number(number).exists()
 
 
 def test_no_message_says_null_or_a_length_twice(staff, unit_a):
