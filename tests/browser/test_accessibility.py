@@ -1,0 +1,93 @@
+"""Accessibility: axe-core (axe-playwright-python, which carries axe-core itself, no
+internet) on every kind of staff page, in Chinese and in English, finds nothing serious
+or critical. Elderly branch secretaries read these pages."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from activities.models import Activity, Team
+from branches.models import PartyBranch
+from cadres.models import Cadre, Visit
+from reports.statistics import STANDARD_TABLES
+
+from .test_reminders_pages import sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+DEMO_PASSWORD = "yinling-demo-2026"
+SERIOUS = {"serious", "critical"}
+
+
+def staff_pages() -> list[str]:
+    """One page of every kind, with records from the demo data."""
+    cadre = Cadre.objects.order_by("pk").first()
+    visit = Visit.objects.order_by("pk").first()
+    activity = Activity.objects.order_by("pk").first()
+    branch = PartyBranch.objects.order_by("pk").first()
+    team = Team.objects.order_by("pk").first()
+    table = STANDARD_TABLES[0].slug
+    pages = [
+        reverse("reports:dashboard"),
+        reverse("cadres:registry"),
+        reverse("cadres:detail", args=[cadre.pk]),
+        reverse("cadres:edit", args=[cadre.pk]),
+        reverse("cadres:history", args=[cadre.pk]),
+        reverse("cadres:new"),
+        reverse("cadres:family_new", args=[cadre.pk]),
+        reverse("cadres:visits"),
+        reverse("cadres:visit_todo"),
+        reverse("cadres:visit_new"),
+        reverse("cadres:visit_detail", args=[visit.pk]),
+        reverse("cadres:visit_edit", args=[visit.pk]),
+        reverse("cadres:needs"),
+        reverse("cadres:need_new"),
+        reverse("reminders:campaign"),
+        reverse("reminders:mine"),
+        reverse("reminders:log"),
+        reverse("activities:list"),
+        reverse("activities:calendar"),
+        reverse("activities:new"),
+        reverse("activities:detail", args=[activity.pk]),
+        reverse("activities:teams"),
+        reverse("activities:team", args=[team.pk]),
+        reverse("activities:honours"),
+        reverse("activities:suggestions"),
+        reverse("branches:list"),
+        reverse("branches:detail", args=[branch.pk]),
+        reverse("branches:meeting_new", args=[branch.pk]),
+        reverse("reports:index"),
+        reverse("reports:table", args=[table]),
+        reverse("reports:export_cadres"),
+        reverse("reports:export_visits"),
+        reverse("reports:export_attendance"),
+        reverse("ledger:upload"),
+        reverse("accounts:profile"),
+    ]
+    return pages
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_serious_accessibility_findings_on_staff_pages(live_server, page, language):
+    from axe_playwright_python.sync_playwright import Axe
+
+    call_command("seed_demo", cadres=40, seed=3, verbosity=0)
+    User.objects.filter(username="bureau").update(language=language)
+    sign_in(page, live_server.url, "bureau", DEMO_PASSWORD)
+    page.wait_for_selector("nav.site-navbar .dropdown")
+    axe = Axe()
+    findings = []
+    for path in staff_pages():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = [node["target"][0] for node in violation["nodes"][:6]]
+                findings.append(
+                    f"{path} {violation['id']} ({len(violation['nodes'])} nodes) {targets}"
+                )
+    assert findings == [], "\n".join(findings)
