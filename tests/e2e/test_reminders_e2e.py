@@ -1,6 +1,8 @@
 """End to end: a real Celery worker and a real Celery beat (database scheduler) deliver
 the daily digests to a real SMTP listener (aiosmtpd), one per staff member, exactly once,
-while beat fires the daily plan again and again.
+while beat fires the daily plan again and again — and the mail server is down from the
+first attempt until each digest has been refused six times, longer than the old retry
+budget (five attempts) allowed, so the digests go out only through the sweep's retries.
 
 On the embedded defaults this runs on a SQLite file and the filesystem:// broker; with
 REDIS_URL and DATABASE_URL set (CI's second pass) it runs on Redis and PostgreSQL.
@@ -55,15 +57,27 @@ person("李四丰", 75, None)  # no liaison: both staff of the unit hear of him
 every = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
 PeriodicTask.objects.filter(task="reminders.tasks.plan_daily_reminders").update(
     interval=every, crontab=None)
+# The sweep that sends what is due (seeded by a migration): every two seconds here.
+assert PeriodicTask.objects.filter(task="reminders.tasks.send_due_reminders").update(
+    interval=every) == 1
 print("ready")
 """
 
 COUNT_SENT = r"""
 import django
 django.setup()
+from django.db.models import Min
 from reminders.models import Digest, PlanRun
-print(Digest.objects.filter(status="sent").count(), Digest.objects.count(), PlanRun.objects.count())
+print(Digest.objects.filter(status="sent").count(), Digest.objects.count(), PlanRun.objects.count(),
+      Digest.objects.aggregate(fewest=Min("attempts"))["fewest"])
 """
+# The old delivery (at most five attempts, backoff 1, 2, 4, 8 s from
+# REMINDER_RETRY_BASE_SECONDS here) failed a digest for good 15 s after its first
+# attempt, sooner when plan runs re-queued it. The SMTP listener stays down longer than
+# both: until each digest has been refused a sixth time, and at least this long after
+# the first refusal. Now a digest keeps trying every REMINDER_RETRY_MAX_SECONDS.
+SMTP_OUTAGE_SECONDS = 16
+OLD_MAX_ATTEMPTS = 5
 
 
 class Inbox:
@@ -125,8 +139,8 @@ def _subject(message) -> str:
 def test_worker_and_beat_deliver_one_digest_per_staff_member_exactly_once(tmp_path):
     inbox = Inbox()
     port = _free_port()
+    # Not started yet: connections to the port are refused, as when the server is off.
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
     database_url, database = _database_url(tmp_path)
     redis_url = os.environ.get("REDIS_URL", "")
     if os.environ.get("YINLING_EXPECT_SERVICES"):
@@ -145,6 +159,8 @@ def test_worker_and_beat_deliver_one_digest_per_staff_member_exactly_once(tmp_pa
         EMAIL_URL=f"smtp://127.0.0.1:{port}",
         SITE_URL="http://yinling.test",
         DEBUG="false",
+        REMINDER_RETRY_BASE_SECONDS="1",
+        REMINDER_RETRY_MAX_SECONDS="2",
     )
     if redis_url:
         env["CELERY_BROKER_URL"] = redis_url.rsplit("/", 1)[0] + "/14"
@@ -184,17 +200,31 @@ def test_worker_and_beat_deliver_one_digest_per_staff_member_exactly_once(tmp_pa
                 stderr=subprocess.STDOUT,
             )
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and len(inbox.snapshot()) < 2:
-            for process in processes:
-                assert process.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
-            time.sleep(0.5)
+
+        def alive_until(done, seconds):
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline and not done():
+                for process in processes:
+                    assert process.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+                time.sleep(0.5)
+
+        def worker_log():
+            return (tmp_path / "worker.log").read_text()
+
+        alive_until(lambda: "Connection refused" in worker_log(), 120)
+        outage_ends = time.monotonic() + SMTP_OUTAGE_SECONDS
+        beyond_old_budget = f"attempt {OLD_MAX_ATTEMPTS + 1}: [Errno 111] Connection refused"
+        alive_until(lambda: worker_log().count(beyond_old_budget) >= 2, 90)
+        assert worker_log().count(beyond_old_budget) == 2, worker_log()[-3000:]
+        alive_until(lambda: False, outage_ends - time.monotonic())
+        controller.start()
+        alive_until(lambda: len(inbox.snapshot()) >= 2, 60)
         assert len(inbox.snapshot()) >= 2, (tmp_path / "worker.log").read_text()[-3000:] + (
             tmp_path / "beat.log"
         ).read_text()[-2000:]
         # Beat goes on firing the plan every two seconds: nothing more may arrive.
         time.sleep(10)
-        sent, total, runs = map(int, _run(env, script=COUNT_SENT).split())
+        sent, total, runs, fewest_attempts = map(int, _run(env, script=COUNT_SENT).split())
         beat_log = (tmp_path / "beat.log").read_text()
         assert beat_log.count("Scheduler: Sending due task") >= 3, beat_log[-2000:]
     finally:
@@ -207,13 +237,15 @@ def test_worker_and_beat_deliver_one_digest_per_staff_member_exactly_once(tmp_pa
                 process.kill()
         for log in logs.values():
             log.close()
-        controller.stop()
+        controller.stop(no_assert=True)  # it may not have been started
         _drop(database)
 
     messages = inbox.snapshot()
     recipients = sorted(rcpt for rcpts, _ in messages for rcpt in rcpts)
     assert recipients == ["colleague@example.com", "liaison@example.com"]
     assert (sent, total, runs) == (2, 2, 1)
+    # Each digest outlasted the old retry budget and still arrived once.
+    assert fewest_attempts > OLD_MAX_ATTEMPTS
     by_recipient = {rcpts[0]: message for rcpts, message in messages}
     liaison_mail = by_recipient["liaison@example.com"]
     text = liaison_mail.get_body(preferencelist=("plain",)).get_content()

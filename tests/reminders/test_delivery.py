@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from reminders.delivery_selectors import delivery_troubles
 from reminders.models import DeliveryAlert, Digest, PlanProblem, PlanRun, ReminderKind, ReminderRule
 from reminders.tasks import plan_daily_reminders, send_due_reminders
 from tests.factories import CadreFactory, DigestFactory, PlanProblemFactory, UserFactory
@@ -262,8 +263,9 @@ def test_administrators_see_failed_digests_and_skipped_records_on_the_dashboard(
         PlanProblemFactory(day=today, cadre=cadre, error="LunarRangeError: 1900-01-15")
         DigestFactory(send_on=today, status=Digest.Status.FAILED, last_error="SMTP 421")
         client.force_login(administrator)
+        body = client.get(reverse("reports:dashboard")).content.decode()
         with CaptureQueriesContext(connection) as one:
-            body = client.get(reverse("reports:dashboard")).content.decode()
+            delivery_troubles(user=administrator, today=today)
         assert 'id="delivery-troubles"' in body
         assert "自11月15日以来，有1封提醒邮件最终发送失败" in body
         assert "11月22日的提醒计划跳过了1条记录" in body
@@ -275,8 +277,10 @@ def test_administrators_see_failed_digests_and_skipped_records_on_the_dashboard(
             PlanProblemFactory(day=today, cadre=CadreFactory(unit=office), error=f"error {n}")
             DigestFactory(send_on=today, status=Digest.Status.FAILED)
         with CaptureQueriesContext(connection) as many:
-            body = client.get(reverse("reports:dashboard")).content.decode()
-        assert len(many) == len(one)
+            troubles = delivery_troubles(user=administrator, today=today)
+            [problem.cadre.name for problem in troubles["problems"]]
+        assert len(many) == len(one) == 4
+        body = client.get(reverse("reports:dashboard")).content.decode()
         assert "有9封提醒邮件最终发送失败" in body
         assert "跳过了9条记录" in body
         assert body.count("error ") == 4  # the first five are listed
@@ -298,3 +302,29 @@ def test_other_roles_see_no_banner_and_all_is_quiet_when_all_went(client, liaiso
             'id="delivery-troubles"'
             not in client.get(reverse("reports:dashboard")).content.decode()
         )
+
+
+def test_the_sweep_is_a_schedule_in_the_database_beside_the_daily_plan():
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from config.celery_app import app
+
+    schedules = {task.task: task for task in PeriodicTask.objects.filter(enabled=True)}
+    sweep = schedules["reminders.tasks.send_due_reminders"]
+    assert (sweep.interval.every, sweep.interval.period) == (2, IntervalSchedule.MINUTES)
+    plan = schedules["reminders.tasks.plan_daily_reminders"]
+    assert (plan.crontab.hour, plan.crontab.minute) == ("7", "30")
+    for name in ("send_due_reminders", "send_digest", "send_delivery_alert"):
+        assert f"reminders.tasks.{name}" in app.tasks
+
+
+def test_the_deadline_is_a_setting(settings):
+    from reminders.services import digest_deadline, retry_delay
+
+    settings.REMINDER_DEADLINE_HOURS = 36  # until noon the next day
+    assert digest_deadline(send_on=DAY, now=at(7, 30)) == at(
+        12, 0, day=DAY + datetime.timedelta(days=1)
+    )
+    settings.REMINDER_RETRY_MAX_SECONDS = 600
+    delays = [retry_delay(n).total_seconds() for n in range(1, 8)]
+    assert delays == [60, 120, 240, 480, 600, 600, 600]
