@@ -22,6 +22,8 @@ migrate: install
 ## Set up (virtualenv, packages, database, demo data) and run web + worker + beat.
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
+	@# A database that has never planned gets today's digests now (to var/mail/), not at 07:30 tomorrow.
+	$(BIN)/python manage.py send_reminders --if-never-planned
 	@echo ""
 	@echo "银龄 Yinling: http://$${YINLING_HOST:-127.0.0.1}:$${YINLING_PORT:-8000}/  (管理后台 /admin/)"
 	@echo "Mail is written to var/mail/. Press Ctrl-C to stop web, worker and beat."

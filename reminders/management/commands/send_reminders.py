@@ -5,6 +5,8 @@ installations that prefer cron (run it at 07:30, and with --send-due every few m
 for the retries), and (with --dry-run) to preview each recipient's digest without
 writing or sending anything. --retry-failed puts the digests that failed for good (of
 --date, or of the last REMINDER_CATCH_UP_DAYS days) back in the queue and sends them.
+--if-never-planned does all this only on a database that has never planned a day
+(``make run`` uses it, so that a newcomer sees a reminder at once, not at 07:30 tomorrow).
 """
 
 import datetime
@@ -15,7 +17,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from reminders.delivery_selectors import due_alert_ids, due_digest_ids
-from reminders.models import Digest
+from reminders.models import Digest, PlanRun
 from reminders.rules import due_items_by_recipient
 from reminders.selectors import item_text
 from reminders.services import (
@@ -46,9 +48,24 @@ class Command(BaseCommand):
             help="send again the digests that failed for good (of --date, or of recent days)",
         )
 
+        parser.add_argument(
+            "--if-never-planned",
+            action="store_true",
+            help="do nothing if any day has been planned before (for make run)",
+        )
+
     def handle(
-        self, *args, date=None, dry_run=False, send_due=False, retry_failed=False, **options
+        self,
+        *args,
+        date=None,
+        dry_run=False,
+        send_due=False,
+        retry_failed=False,
+        if_never_planned=False,
+        **options,
     ):
+        if if_never_planned and PlanRun.objects.exists():
+            return
         try:
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
@@ -71,6 +88,9 @@ class Command(BaseCommand):
         )
         if waiting:
             raise CommandError(f"{waiting} digests could not be sent")
+        if if_never_planned:
+            where = getattr(settings, "EMAIL_FILE_PATH", None) or settings.EMAIL_BACKEND
+            self.stdout.write(f"已生成今天的提醒邮件，见 {where}")
 
     def _send_due(self) -> tuple[int, int]:
         """Send every digest and alert that is due now. Returns (sent, not sent)."""
