@@ -79,7 +79,7 @@ def seed_units_and_users(*, password: str) -> DemoOrganisation:
     for index, (name, children) in enumerate(EMPLOYERS, 1):
         unit = Unit.objects.create(
             name=name,
-            short_name=name.removeprefix("县"),
+            short_name=name,  # "县委办公室", not "委办公室": branch names are built on it
             code=f"DEMO-U{index:02d}",
             kind=Unit.Kind.EMPLOYER,
             parent=bureau,

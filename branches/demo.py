@@ -86,7 +86,15 @@ def seed_branches(
     parent_of = {unit.pk: unit.parent_id for unit in org.cadre_units}
     joint = branches[institutional_count:]
     branch_members: dict[int, list[Cadre]] = {b.pk: [] for b in branches}
+    # The general branch has its own committee (总支委员会), not an empty list at the top
+    # of the branch list: three of the younger members.
+    general_committee = sorted(
+        (c for c in members if c.age_on(today) <= 72), key=lambda c: (c.birth_date, c.pk)
+    )[-3:]
+    general_ids = {c.pk for c in general_committee}
     for cadre in members:
+        if cadre.pk in general_ids:
+            continue
         unit_id = cadre.unit_id
         home = institutional_by_unit.get(unit_id) or institutional_by_unit.get(parent_of[unit_id])
         branch = rng.choice(home) if home and rng.random() < 0.8 else rng.choice(joint)
@@ -158,6 +166,19 @@ def seed_branches(
                     ended_on=elected,
                 )
             )
+    general_elected = _plus_years_safe(today, -2)
+    for position, cadre in enumerate(reversed(general_committee)):
+        roles.append(
+            BranchRole(
+                branch=general,
+                cadre=cadre,
+                role=(BranchRole.Role.SECRETARY, BranchRole.Role.DEPUTY)[position]
+                if position < 2
+                else BranchRole.Role.COMMITTEE,
+                started_on=max(general_elected, cadre.retirement_date or general_elected),
+                term_ends_on=_plus_years_safe(general_elected, 5),
+            )
+        )
     bulk_insert(BranchRole, roles)
     _seed_meetings(
         rng=rng, branches=branches, branch_members=branch_members, roles=roles, today=today

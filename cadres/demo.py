@@ -60,6 +60,12 @@ def _birth_date(rng: random.Random, today: datetime.date, youngest: int, oldest:
     return latest - datetime.timedelta(days=rng.randint(0, 364))
 
 
+def person_name(fake: Faker, *, male: bool) -> str:
+    """A surname and a given name of the gender: Faker zh_CN's name_male() and
+    name_female() draw the given name from both lists."""
+    return fake.last_name() + (fake.first_name_male() if male else fake.first_name_female())
+
+
 def _plus_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
@@ -136,7 +142,7 @@ def seed_cadres(
             if status_roll > 0.992
             else CadreStatus.ON_REGISTER
         )
-        name = fake.name_male() if male else fake.name_female()
+        name = person_name(fake, male=male)
         full, initials = name_pinyin(name)
         retirement = _plus_years(birth, 60 if male or lixiu else 55)
         joined = None
@@ -216,7 +222,10 @@ def seed_family(*, rng: random.Random, fake: Faker, cadres: list[Cadre]) -> int:
             contacts.append(
                 FamilyContact(
                     cadre=cadre,
-                    name=fake.name(),
+                    # A spouse of the other gender; a child either.
+                    name=person_name(fake, male=cadre.gender != Gender.MALE)
+                    if relation == FamilyContact.Relation.SPOUSE
+                    else fake.name(),
                     relation=relation,
                     phone=fake.phone_number(),
                     is_emergency_contact=index == 0,
@@ -297,10 +306,12 @@ def seed_visits(
             add(cadre, "milestone_birthday", day=birthday, gifts="生日蛋糕、鲜花", money=300)
         in_hospital = cadre.health == Health.IN_HOSPITAL
         if in_hospital and cadre.status == CadreStatus.ON_REGISTER and rng.random() < 0.7:
+            # Visited in hospital on or after the admission (health_changed_on), not before.
+            admitted = cadre.health_changed_on or today
             add(
                 cadre,
                 "hospital",
-                day=today - datetime.timedelta(days=rng.randint(0, 10)),
+                day=admitted + datetime.timedelta(days=rng.randint(0, (today - admitted).days)),
                 mode=Visit.Mode.HOSPITAL,
                 money=500,
                 gifts="水果、营养品",
