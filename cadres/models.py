@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from accounts.punctuation import parenthesized
 
 from .encryption import EncryptedTextField, LookupHashField
 from .ethnicities import Ethnicity
@@ -433,7 +434,35 @@ class FamilyContact(models.Model):
         ordering = ["-is_emergency_contact", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_relation_display()}）"
+        return f"{self.name}{parenthesized(self.get_relation_display())}"
+
+
+# One colour per visit occasion wherever visits are charted (dark enough for white text
+# and distinct from their neighbours); an occasion added later gets one from the rest of
+# the palette by its code, the same on every page.
+OCCASION_COLOURS = {
+    "spring_festival": "#b3261e",
+    "lantern_festival": "#d9822b",
+    "party_founding": "#8c1d18",
+    "mid_autumn": "#c9a227",
+    "national_day": "#e25b45",
+    "double_ninth": "#8e6c8a",
+    "holiday": "#a14b1f",
+    "hospital": "#3d7ea6",
+    "milestone_birthday": "#5b8c5a",
+    "birthday": "#7aa874",
+    "political_birthday": "#6b3fa0",
+    "family_difficulty": "#4f6d7a",
+    "condolence": "#555555",
+    "routine": "#9aa5ad",
+}
+SPARE_COLOURS = ["#2f6f8f", "#8a5a44", "#58735b", "#7c4d7a", "#a07c2c", "#3f5f9f"]
+
+
+def occasion_colour(code: str) -> str:
+    if code in OCCASION_COLOURS:
+        return OCCASION_COLOURS[code]
+    return SPARE_COLOURS[sum(code.encode()) % len(SPARE_COLOURS)]
 
 
 class VisitOccasion(models.Model):
@@ -458,6 +487,11 @@ class VisitOccasion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def colour(self) -> str:
+        """The occasion's one colour, on the dashboard and in every report's chart."""
+        return occasion_colour(self.code)
 
 
 class Visit(models.Model):

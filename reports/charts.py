@@ -3,11 +3,26 @@ library, no JavaScript, nothing from the internet."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils import formats
 
 from accounts.punctuation import colon
 
 PALETTE = ["#8c1d18", "#d9822b", "#3d7ea6", "#5b8c5a", "#8e6c8a", "#a3a3a3", "#c9a227", "#4f6d7a"]
+
+
+def month_label(day: datetime.date) -> str:
+    """A month's label on every chart and table: "3月" in Chinese, "Mar" in English."""
+    return formats.date_format(day, "MONTH_ONLY_FORMAT")
+
+
+def _colour(name: str, index: int, colours: dict[str, str] | None) -> str:
+    """The series' own colour (a visit occasion's), or the palette's next one."""
+    if colours and name in colours:
+        return colours[name]
+    return PALETTE[index % len(PALETTE)]
 
 
 @dataclass
@@ -26,8 +41,10 @@ def bar_chart(
     *,
     width: int = 640,
     height: int = 220,
+    colours: dict[str, str] | None = None,
 ) -> dict:
-    """Stacked vertical bars: one bar per label, one colour per series."""
+    """Stacked vertical bars: one bar per label, one colour per series (``colours`` by
+    series name where a series has its own)."""
     left, bottom, top = 36, 28, 10
     plot_height = height - bottom - top
     totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
@@ -50,7 +67,7 @@ def bar_chart(
                     y,
                     bar_width,
                     h,
-                    PALETTE[colour_index % len(PALETTE)],
+                    _colour(name, colour_index, colours),
                     f"{label} {name}{colon()}{value}",
                 )
             )
@@ -62,7 +79,7 @@ def bar_chart(
         {"x": left + index * step + step / 2, "label": label} for index, label in enumerate(labels)
     ]
     legend = [
-        {"name": name, "color": PALETTE[index % len(PALETTE)]}
+        {"name": name, "color": _colour(name, index, colours)}
         for index, (name, _values) in enumerate(series)
     ]
     return {
@@ -108,6 +125,7 @@ def horizontal_stacked_bars(
     stacked: bool = True,
     decimals: int = 0,
     width: int = 640,
+    colours: dict[str, str] | None = None,
 ) -> dict:
     """One row per label (a unit, a branch, a person), so that long Chinese names stay
     readable however many rows there are. Stacked: one segment per series and the total at
@@ -134,7 +152,7 @@ def horizontal_stacked_bars(
             value = values[index] or 0
             y = top if stacked else top + colour_index * bar_height
             length = value / peak * plot
-            colour = PALETTE[colour_index % len(PALETTE)]
+            colour = _colour(name, colour_index, colours)
             if value:
                 segments.append(
                     {
@@ -173,7 +191,7 @@ def horizontal_stacked_bars(
         "axis_x": label_width,
         "rows": rows,
         "legend": [
-            {"name": name, "color": PALETTE[index % len(PALETTE)]}
+            {"name": name, "color": _colour(name, index, colours)}
             for index, (name, _values) in enumerate(series)
         ]
         if len(series) > 1

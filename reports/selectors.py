@@ -10,7 +10,6 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import formats
 
 from accounts.models import Unit, User
 from accounts.scoping import reads_by_branch, scope_filter
@@ -20,11 +19,12 @@ from cadres.models import (
     CadreStatus,
     Visit,
     VisitOccasion,
+    occasion_colour,
 )
 from cadres.pinyin import pinyin_sort_key
 from reminders.rules import care_need_items, holiday_visit_window
 
-from .charts import bar_chart, horizontal_bars
+from .charts import bar_chart, horizontal_bars, month_label
 from .models import DashboardEntry, DashboardSnapshot, DashboardUnitFigures
 from .services import unit_figures
 
@@ -120,15 +120,24 @@ def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
     by_occasion: dict[int, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         by_occasion[row["occasion_id"]][row["visited_on"].replace(day=1)] += row["total"]
-    names = dict(VisitOccasion.objects.filter(pk__in=by_occasion).values_list("pk", "name"))
+    occasions = {
+        pk: (name, occasion_colour(code))
+        for pk, name, code in VisitOccasion.objects.filter(pk__in=by_occasion).values_list(
+            "pk", "name", "code"
+        )
+    }
     series = [
-        (names[pk], [values.get(month, 0) for month in months])
+        (occasions[pk][0], [values.get(month, 0) for month in months])
         for pk, values in sorted(
             by_occasion.items(), key=lambda item: (-sum(item[1].values()), item[0])
         )
     ]
-    labels = [formats.date_format(month, "MONTH_ONLY_FORMAT") for month in months]
-    return bar_chart(labels, series or [("", [0] * len(months))])
+    labels = [month_label(month) for month in months]
+    return bar_chart(
+        labels,
+        series or [("", [0] * len(months))],
+        colours=dict(occasions.values()),
+    )
 
 
 def coverage_by_unit_chart(*, by_unit: dict[int, dict]) -> dict:

@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import formats
-from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +39,13 @@ from cadres.models import (
     RetirementKind,
     Visit,
     VisitOccasion,
+    occasion_colour,
 )
 from cadres.pinyin import pinyin_sort_key
 from ledger.workbooks import write_cell
 from reminders.models import Holiday
 
-from .charts import bar_chart, horizontal_stacked_bars
+from .charts import bar_chart, horizontal_stacked_bars, month_label
 from .models import YearTheme
 
 EARLIEST_YEAR = 1949
@@ -85,6 +85,8 @@ class ChartData:
     horizontal: bool = True
     stacked: bool = True
     decimals: int = 0
+    # Series with a colour of their own (visit occasions), by name.
+    colours: dict[str, str] | None = None
 
 
 @dataclass
@@ -474,10 +476,13 @@ def visits_by_month(*, user: User, year: int, today: datetime.date) -> Report:
             "visits"
         ]
     occasions = {
-        pk: (name, order)
-        for pk, name, order in VisitOccasion.objects.values_list("id", "name", "sort_order")
+        pk: (name, order, occasion_colour(code))
+        for pk, name, order, code in VisitOccasion.objects.values_list(
+            "id", "name", "sort_order", "code"
+        )
     }
     months = list(range(1, 13))
+    month_names = [month_label(datetime.date(2000, m, 1)) for m in months]
     rows: list[list] = []
     emphasis = set()
     by_line: dict[int, list[int]] = defaultdict(list)
@@ -501,15 +506,16 @@ def visits_by_month(*, user: User, year: int, today: datetime.date) -> Report:
         columns=[
             Column(gettext("unit"), Format.TEXT),
             Column(gettext("occasion"), Format.TEXT),
-            *[Column(str(MONTHS[m])) for m in months],
+            *[Column(name) for name in month_names],
             Column(gettext("Total")),
         ],
         rows=rows,
         total=[gettext("Total"), "", *month_totals, sum(month_totals)],
         chart=ChartData(
-            labels=[str(MONTHS[m]) for m in months],
+            labels=month_names,
             series=[(occasions[pk][0], by_occasion[pk]) for pk in ordered],
             horizontal=False,
+            colours={occasions[pk][0]: occasions[pk][2] for pk in ordered},
         ),
         note=_year_note(year, day),
         emphasis=frozenset(emphasis),
@@ -537,14 +543,14 @@ def condolence_money(*, user: User, year: int, today: datetime.date) -> Report:
         visits[line] += row["visits"]
         present.add(row["occasion__holiday"])
     holidays = [
-        (pk, name)
-        for pk, name, active in Holiday.objects.order_by("sort_order", "id").values_list(
-            "id", "name", "is_active"
+        (pk, name, code)
+        for pk, name, active, code in Holiday.objects.order_by("sort_order", "id").values_list(
+            "id", "name", "is_active", "occasion__code"
         )
         if active or pk in present
     ]
-    keys = [*[pk for pk, _name in holidays], None]
-    labels = [*[name for _pk, name in holidays], gettext("Other occasions")]
+    keys = [*[pk for pk, _name, _code in holidays], None]
+    labels = [*[name for _pk, name, _code in holidays], gettext("Other occasions")]
     rows = []
     for line in sorted(money, key=lambda pk: tree.order[pk]):
         amounts = [money[line].get(key, Decimal(0)) for key in keys]
@@ -565,6 +571,7 @@ def condolence_money(*, user: User, year: int, today: datetime.date) -> Report:
                 (label, [float(row[index]) for row in rows])
                 for index, label in enumerate(labels, 1)
             ],
+            colours={name: occasion_colour(code) for _pk, name, code in holidays if code},
         ),
         note=_year_note(year, day),
     )
@@ -897,10 +904,16 @@ def display_rows(report: Report) -> list[dict]:
 def chart_geometry(chart: ChartData) -> dict:
     if chart.horizontal:
         geometry = horizontal_stacked_bars(
-            chart.labels, chart.series, stacked=chart.stacked, decimals=chart.decimals
+            chart.labels,
+            chart.series,
+            stacked=chart.stacked,
+            decimals=chart.decimals,
+            colours=chart.colours,
         )
     else:
-        geometry = bar_chart(chart.labels, chart.series or [("", [0] * len(chart.labels))])
+        geometry = bar_chart(
+            chart.labels, chart.series or [("", [0] * len(chart.labels))], colours=chart.colours
+        )
     return {**geometry, "horizontal": chart.horizontal}
 
 
