@@ -568,6 +568,8 @@ def test_the_pages_query_counts_do_not_grow_with_rows(client, staff, unit_a):
         (reverse("cadres:visits"), {"follow_up": "overdue"}),
         (reverse("reports:dashboard"), None),
     ]
+    # Once first: a page may do its day's one-off work (the dashboard keeps a snapshot).
+    [_queries(client, url, params) for url, params in urls]
     few = [_queries(client, url, params) for url, params in urls]
     _planned_world(unit_a, 12, staff)
     many = [_queries(client, url, params) for url, params in urls]
