@@ -4,6 +4,7 @@ SQLite file by default, or a PostgreSQL database when the script is given
 created anew for each size, so point it at a throwaway name)."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,28 @@ def recreate(url: str, *, template: str | None = None) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         copy = f' TEMPLATE "{template}"' if template else ""
         connection.execute(f'CREATE DATABASE "{name}"{copy}')
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def copy_database(seeded: str, copy: str, *, database_url: str | None = None) -> str | None:
+    """A fresh copy of the seeded database for one run: on PostgreSQL the database of
+    ``database_url`` copied (``CREATE DATABASE … TEMPLATE``) to ``…_copy``, whose URL is
+    returned; on SQLite the file in folder ``seeded`` copied into folder ``copy`` (None).
+    The ID-number keys generated in ``seeded`` (when none are in the environment) go
+    along, or the copy's ID numbers could not be read."""
+    url = database_url or _database_url
+    keys = Path(seeded) / "field-keys.json"
+    if keys.exists():
+        shutil.copy2(keys, Path(copy) / keys.name)
+    if url:
+        copy_url = sized_url(url, "copy")
+        recreate(copy_url, template=database_name(url))
+        return copy_url
+    shutil.copy(Path(seeded) / "yinling.sqlite3", Path(copy) / "yinling.sqlite3")
+    return None
 
 
 def migrate(folder: str, *, database_url: str | None = None) -> None:

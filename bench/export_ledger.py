@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/export_ledger.py            # 10000 30000 100000
     .venv/bin/python bench/export_ledger.py 100000
+    .venv/bin/python bench/export_ledger.py 10000 --database-url postgres://postgres@127.0.0.1:5432/yinling_bench
 
-Each size gets a fresh SQLite database filled by `seed_demo`. A separate process then
+Each size gets a fresh database filled by `seed_demo` (SQLite in a temporary folder, or
+the PostgreSQL database named by --database-url with the size appended, dropped and
+created anew). A separate process then
 posts the export form of `reports:export_cadres` as a bureau staff member (every cadre,
 every column, ID numbers in full) and reads the streamed response to the end, as a
 browser would: the same code path as a download. It prints the rows in the file, the
@@ -12,11 +15,20 @@ before the export, and, in a second run under tracemalloc, the peak of Python me
 allocated during the export. The aim: memory that does not grow with the number of rows.
 """
 
+import argparse
 import subprocess
 import sys
 import tempfile
 
-from demo_database import ROOT, environment, migrate, seed
+from demo_database import (
+    ROOT,
+    add_database_argument,
+    environment,
+    migrate,
+    seed,
+    sized_url,
+    use_database,
+)
 
 EXPORT = r"""
 import resource, sys, time, tracemalloc, django
@@ -51,32 +63,38 @@ print(rows, f"{elapsed:.3f}", f"{peak / 1024:.1f}", f"{before / 1024:.1f}",
 """
 
 
-def run(folder: str, mode: str) -> list[str]:
+def run(folder: str, mode: str, url: str | None) -> list[str]:
     return subprocess.run(
         [sys.executable, "-c", EXPORT, mode],
         cwd=ROOT,
-        env=environment(folder),
+        env=environment(folder, database_url=url),
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
 
 
-def measure(size: int) -> list[str]:
+def measure(size: int, database_url: str | None) -> list[str]:
+    url = sized_url(database_url, str(size)) if database_url else None
     with tempfile.TemporaryDirectory() as folder:
-        migrate(folder)
-        seed(folder, size)
-        rows, seconds, peak, before, _, file_size = run(folder, "plain")
-        traced_peak = run(folder, "traced")[4]
+        migrate(folder, database_url=url)
+        seed(folder, size, database_url=url)
+        rows, seconds, peak, before, _, file_size = run(folder, "plain", url)
+        traced_peak = run(folder, "traced", url)[4]
         return [rows, seconds, peak, f"{float(peak) - float(before):.1f}", traced_peak, file_size]
 
 
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or [10_000, 30_000, 100_000]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 30_000, 100_000])
+    add_database_argument(parser)
+    args = parser.parse_args()
+    use_database(args.database_url)
+    print("PostgreSQL" if args.database_url else "SQLite")
     columns = ["rows", "seconds", "µs/row", "RSS MB", "+RSS MB", "traced MB", "file MB"]
     print(" ".join(f"{name:>10}" for name in columns))
-    for size in sizes:
-        rows, seconds, peak, growth, traced, file_size = measure(size)
+    for size in args.sizes:
+        rows, seconds, peak, growth, traced, file_size = measure(size, args.database_url)
         per_row = float(seconds) / int(rows) * 1e6
         row = [rows, seconds, f"{per_row:.0f}", peak, growth, traced]
         row.append(f"{int(file_size) / 2**20:.1f}")

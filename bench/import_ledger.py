@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/import_ledger.py            # 10000
     .venv/bin/python bench/import_ledger.py 10000 30000
+    .venv/bin/python bench/import_ledger.py 10000 --database-url postgres://postgres@127.0.0.1:5432/yinling_bench
 
-Each size gets a fresh SQLite database with the demo organisation (`seed_demo` with a
+Each size gets a fresh database (SQLite in a temporary folder, or the PostgreSQL
+database named by --database-url with "import" appended, copied anew for each size
+from one seeded as its template) with the demo organisation (`seed_demo` with a
 small registry: units, staff, branches). A separate process writes a valid ledger of
 new cadres of those units (valid ID numbers, branch memberships, emergency contacts),
 then, as a bureau staff member, reads the upload, checks every row and imports them all
@@ -13,11 +16,21 @@ inflate), the peak resident memory of the process, and the rows added to the reg
 The aim: 10,000 rows checked and imported in well under a minute.
 """
 
+import argparse
 import subprocess
 import sys
 import tempfile
 
-from demo_database import ROOT, environment, migrate, seed
+from demo_database import (
+    ROOT,
+    add_database_argument,
+    copy_database,
+    environment,
+    migrate,
+    seed,
+    sized_url,
+    use_database,
+)
 
 IMPORT = r"""
 import datetime, io, random, resource, sys, time, django
@@ -120,34 +133,47 @@ print(size, len(data), *(f"{t:.2f}" for t in timings), f"{peak / 1024:.0f}", add
 """
 
 
-def measure(size: int) -> list[str]:
+def measure(seeded: str, size: int, url: str | None) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
-        migrate(folder)
-        seed(folder, 200)
+        copy_url = copy_database(seeded, folder, database_url=url)
         return subprocess.run(
             [sys.executable, "-c", IMPORT, str(size)],
             cwd=ROOT,
-            env=environment(folder),
+            env=environment(folder, database_url=copy_url),
             check=True,
             capture_output=True,
             text=True,
         ).stdout.split()
 
 
+def print_row(measured: list[str]) -> None:
+    rows, file_size, *timings, peak, added, contacts, members = measured
+    wall = [float(value) for value in timings[0::2]]
+    cpu = [float(value) for value in timings[1::2]]
+    steps = [f"{w:.1f} ({c:.1f})" for w, c in zip(wall, cpu, strict=True)]
+    steps.append(f"{sum(wall):.1f} ({sum(cpu):.1f})")
+    row = [rows, f"{int(file_size) / 2**20:.1f}", *steps, peak, added, contacts, members]
+    print(" ".join(f"{value:>13}" for value in row))
+
+
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or [10_000]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
+    add_database_argument(parser)
+    args = parser.parse_args()
+    use_database(args.database_url)
+    print("PostgreSQL" if args.database_url else "SQLite")
     print("seconds: wall (CPU of the process; lower than wall when the machine is busy)")
     columns = ["rows", "file MB", "read", "check", "import", "total", "peak MB", "cadres+"]
     columns += ["contacts", "members"]
     print(" ".join(f"{name:>13}" for name in columns))
-    for size in sizes:
-        rows, file_size, *timings, peak, added, contacts, members = measure(size)
-        wall = [float(value) for value in timings[0::2]]
-        cpu = [float(value) for value in timings[1::2]]
-        steps = [f"{w:.1f} ({c:.1f})" for w, c in zip(wall, cpu, strict=True)]
-        steps.append(f"{sum(wall):.1f} ({sum(cpu):.1f})")
-        row = [rows, f"{int(file_size) / 2**20:.1f}", *steps, peak, added, contacts, members]
-        print(" ".join(f"{value:>13}" for value in row))
+    url = sized_url(args.database_url, "import") if args.database_url else None
+    with tempfile.TemporaryDirectory() as seeded:
+        # The demo organisation (units, staff, branches) and a small registry, seeded once.
+        migrate(seeded, database_url=url)
+        seed(seeded, 200, database_url=url)
+        for size in args.sizes:
+            print_row(measure(seeded, size, url))
 
 
 if __name__ == "__main__":
