@@ -107,7 +107,7 @@ def test_main_pages_run_under_the_policy(live_server, page, shot, administrator)
     page.wait_for_selector(".dropdown-menu.show")
     watcher.check("dashboard menu")
 
-    watcher.visit(f"{base}{reverse('cadres:registry')}", "text=张三")
+    watcher.visit(f"{base}{reverse('cadres:registry')}", "table >> text=张三")
     watcher.visit(f"{base}{reverse('cadres:detail', args=[cadre.pk])}", "h1:has-text('张三')")
     watcher.visit(f"{base}{reverse('reminders:mine')}", "h1")
     watcher.visit(f"{base}{reverse('cadres:visit_todo')}", "h1")
