@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Unit
+from accounts.punctuation import parenthesized
 from branches.models import PartyBranch
 from cadres.models import Cadre
 
@@ -167,7 +168,7 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.starts_at:%Y-%m-%d}）"
+        return f"{self.title}{parenthesized(f'{self.starts_at:%Y-%m-%d}')}"
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.punctuation import colon
 from accounts.scoping import can_edit_registry
 from cadres.models import Cadre
 
@@ -99,7 +100,7 @@ def activity_attendance_record(
         try:
             attendance.full_clean()
         except ValidationError as error:
-            problems.extend(f"{cadre.name}：{message}" for message in error.messages)
+            problems.extend(f"{cadre.name}{colon()}{message}" for message in error.messages)
             continue
         existing[cadre.pk] = attendance
         changed.append(attendance)

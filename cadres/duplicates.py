@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.punctuation import comma, list_comma, parenthesized
 from accounts.scoping import scope_filter
 
 from .models import Cadre
@@ -106,11 +107,10 @@ def namesakes(
 def describe(cadre: Cadre) -> SafeString:
     """A cadre of the user's scope, named: its name (a link to its page), unit and status."""
     return format_html(
-        '<a href="{}" target="_blank" rel="noopener">{}</a>（{}，{}）',
+        '<a href="{}" target="_blank" rel="noopener">{}</a>{}',
         cadre.get_absolute_url(),
         cadre.name,
-        cadre.unit.name,
-        cadre.get_status_display(),
+        parenthesized(f"{cadre.unit.name}{comma()}{cadre.get_status_display()}"),
     )
 
 
@@ -138,7 +138,9 @@ def namesake_warning(matches: RegistryMatches) -> list[SafeString]:
         lines.append(
             format_html(
                 _("A cadre with the same name and date of birth is already registered: {cadres}."),
-                cadres=format_html_join("、", "{}", ((describe(c),) for c in matches.visible)),
+                cadres=format_html_join(
+                    list_comma(), "{}", ((describe(c),) for c in matches.visible)
+                ),
             )
         )
     if matches.hidden:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
+from accounts.punctuation import colon, join_list, parenthesized
 from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_ids
 
 from .age_bands import age_band_q
@@ -115,8 +116,8 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
         if day is None:
             continue
         badge = "" if visit.status == Visit.Status.DONE else visit.get_status_display()
-        visitors = "、".join(user.display_name for user in visit.visitors.all())
-        text = f"{visit.occasion}" + (f"（{visitors}）" if visitors else "")
+        visitors = join_list(user.display_name for user in visit.visitors.all())
+        text = f"{visit.occasion}" + (parenthesized(visitors) if visitors else "")
         entries.append(
             TimelineEntry(
                 day,
@@ -137,7 +138,7 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
             TimelineEntry(
                 need.raised_on,
                 str(_("Care need")),
-                f"{need.get_category_display()}：{need.description[:60]}",
+                f"{need.get_category_display()}{colon()}{need.description[:60]}",
                 badge=need.get_status_display(),
             )
         )
@@ -164,7 +165,7 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
             TimelineEntry(
                 datetime.date(honour.year, 1, 1),
                 str(_("Honour")),
-                f"{honour.title}（{honour.get_level_display()}）",
+                f"{honour.title}{parenthesized(honour.get_level_display())}",
                 year_only=True,
             )
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.punctuation import join_list
 from cadres.forms import DateInput
 from cadres.models import Cadre, Visit
 
@@ -33,6 +34,6 @@ class GroupVisitForm(forms.Form):
         if done:
             raise forms.ValidationError(
                 _("Not among those still to visit for this holiday: %(names)s.")
-                % {"names": "、".join(done)}
+                % {"names": join_list(done)}
             )
         return cadres

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
@@ -18,6 +18,7 @@ from accounts.scoping import scope_filter, scope_queryset
 from activities.models import Activity
 from activities.selectors import activities_visible_to
 from cadres.models import Cadre
+from cadres.pinyin import pinyin_sort_key
 from cadres.selectors import cadres_visible_to
 
 from .calendar import (
@@ -62,7 +63,7 @@ KIND_ORDER = [
 def item_text(kind: str, details: dict, occurrence: datetime.date) -> str:
     """One line of a digest or page, in the active language."""
     name = details.get("name", "")
-    when = f"{occurrence.month}月{occurrence.day}日"
+    when = formats.date_format(occurrence, "MONTH_DAY_FORMAT")  # 6月15日 / June 15
     if kind == ReminderKind.BIRTHDAY:
         calendar = _("lunar") if details.get("lunar") else _("solar")
         text = _("%(name)s turns %(age)s on %(date)s (%(calendar)s birthday)") % {
@@ -122,7 +123,7 @@ def _planned_visit_text(kind: str, details: dict, when: str) -> str:
     followed = details.get("followed_visit_on")
     if kind == ReminderKind.FOLLOW_UP_VISIT and followed:
         day = datetime.date.fromisoformat(followed)
-        values["visited"] = f"{day.month}月{day.day}日"
+        values["visited"] = formats.date_format(day, "MONTH_DAY_FORMAT")
         text = _("%(name)s: follow-up of the visit on %(visited)s, due %(date)s") % values
     elif kind == ReminderKind.FOLLOW_UP_VISIT:
         text = _("%(name)s: follow-up visit (%(occasion)s), due %(date)s") % values
@@ -155,6 +156,7 @@ def _sections(entries: list[tuple[str, dict, datetime.date, object]]) -> list[di
                 "occurrence": occurrence,
                 "milestone": bool(details.get("milestone")),
                 "cadre_id": link,
+                "name_order": pinyin_sort_key(details.get("name", "")),
                 "url": item_url(kind, details, link),
                 # The condolence visit heads its section.
                 "first": bool(details.get("condolence")),
@@ -174,7 +176,8 @@ def _sections(entries: list[tuple[str, dict, datetime.date, object]]) -> list[di
 
 
 def _by_date(entry: dict):
-    return (not entry["first"], entry["occurrence"], entry["text"])
+    """The condolence visit first, then by date; on one day, names in pinyin order."""
+    return (not entry["first"], entry["occurrence"], entry["name_order"], entry["text"])
 
 
 def digest_sections(*, digest: Digest) -> list[dict]:

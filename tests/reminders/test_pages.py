@@ -108,3 +108,20 @@ def test_lockout_after_repeated_failures_is_explained_in_chinese(client, liaison
         )
     assert response.status_code == 429 or response.status_code == 403
     assert "登录失败次数过多" in response.content.decode()
+
+
+def test_my_reminders_in_pinyin_order_and_in_english(client, frozen, liaison, office):
+    ReminderRule.objects.filter(kind=ReminderKind.BIRTHDAY).update(lead_days=7)
+    for name in ("程刚", "陈建国"):
+        CadreFactory(
+            name=name, unit=office, liaison=liaison, birth_date=datetime.date(1946, 11, 25)
+        )
+    client.force_login(liaison)
+    body = client.get(reverse("reminders:mine")).content.decode()
+    assert body.index("陈建国") < body.index("程刚")
+    assert "11月25日" in body and "2026年11月22日" in body
+    liaison.language = "en"
+    liaison.save()
+    english = client.get(reverse("reminders:mine")).content.decode()
+    assert "陈建国 turns 80 on November 25" in english and "Nov. 22, 2026" in english
+    assert "11月" not in english and "年" not in english
