@@ -1,6 +1,7 @@
 import re
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -15,6 +16,7 @@ from accounts.scoping import (
 )
 
 from .age_bands import AgeBand, age_band_q
+from .encryption import EncryptedTextField
 from .forms import CadreEntryForm
 from .models import Cadre, CareNeed, FamilyContact, IdNumberDisclosure, Visit, VisitOccasion
 from .selectors import pinyin_name_q
@@ -90,6 +92,8 @@ class CadreAdmin(ScopedHistoryAdmin):
     )
     # Write-only ID number, and the duplicate checks of the staff site's form.
     form = CadreEntryForm
+    # Admin gives every TextField a textarea; the number is one line.
+    formfield_overrides = {EncryptedTextField: {"widget": AdminTextInputWidget}}
     autocomplete_fields = ["unit", "liaison", "account"]
     readonly_fields = ["name_pinyin", "name_initials", "created_at", "updated_at"]
     inlines = [FamilyContactInline]
