@@ -257,9 +257,7 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
     # The next planned visit of each (the phone's cards show it): one query for the page.
     next_visits: dict[int, Visit] = {}
     for visit in (
-        Visit.objects.filter(
-            cadre__in=[cadre.pk for cadre in cadres], status=Visit.Status.PLANNED
-        )
+        Visit.objects.filter(cadre__in=[cadre.pk for cadre in cadres], status=Visit.Status.PLANNED)
         .select_related("occasion")
         .order_by("due_on", "pk")
     ):

@@ -96,9 +96,7 @@ def unit_figures(
     for band in AgeBand:
         counts[f"band_{band.name}"] = Count("id", filter=active & age_band_q(band, today=day))
     if holiday is not None:
-        counts["holiday_audience"] = Count(
-            "id", filter=active & holiday_audience_q(*holiday)
-        )
+        counts["holiday_audience"] = Count("id", filter=active & holiday_audience_q(*holiday))
     by_unit: dict[int, dict] = {}
     for row in cadres.order_by().values("unit_id").annotate(**counts):
         unit_id = row.pop("unit_id")
@@ -204,4 +202,3 @@ def dashboard_refresh(*, day: datetime.date) -> DashboardSnapshot:
         batch_size=2000,
     )
     return snapshot
-

@@ -26,10 +26,7 @@ def findings(body: str) -> list[str]:
     # Data of the seeded configuration (holiday and occasion descriptions) is text, not
     # the site's: only what sits in the page's markup is checked.
     return sorted({match.group(0) for match in CHINESE_DATE.finditer(body)}) + sorted(
-        {
-            body[max(match.start() - 30, 0) : match.end() + 30]
-            for match in FULL_WIDTH.finditer(body)
-        }
+        {body[max(match.start() - 30, 0) : match.end() + 30] for match in FULL_WIDTH.finditer(body)}
     )
 
 

@@ -5,61 +5,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_user_language'),
-        ('cadres', '0013_visit_cancelled_has_reason'),
-        ('reminders', '0006_delivery_until_delivered'),
-        ('reports', '0001_initial'),
+        ("accounts", "0004_user_language"),
+        ("cadres", "0013_visit_cancelled_has_reason"),
+        ("reminders", "0006_delivery_until_delivered"),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DashboardSnapshot',
+            name="DashboardSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('holiday_date', models.DateField(blank=True, null=True, verbose_name='holiday date')),
-                ('holiday', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reminders.holiday', verbose_name='next holiday')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                (
+                    "holiday_date",
+                    models.DateField(blank=True, null=True, verbose_name="holiday date"),
+                ),
+                (
+                    "holiday",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reminders.holiday",
+                        verbose_name="next holiday",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dashboard snapshot',
-                'verbose_name_plural': 'dashboard snapshots',
-                'ordering': ['-day'],
+                "verbose_name": "dashboard snapshot",
+                "verbose_name_plural": "dashboard snapshots",
+                "ordering": ["-day"],
             },
         ),
         migrations.CreateModel(
-            name='DashboardEntry',
+            name="DashboardEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('birthday', 'Birthday'), ('overdue_visit', 'Overdue visit'), ('hospital_visit', 'Hospital visit'), ('holiday_visit', 'Holiday visit still to make')], max_length=20, verbose_name='kind')),
-                ('occurrence', models.DateField(verbose_name='date')),
-                ('cleared_from', models.DateField(blank=True, null=True, verbose_name='cleared by a visit from')),
-                ('sort_name', models.CharField(blank=True, max_length=200, verbose_name='name in pinyin')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cadres.cadre', verbose_name='cadre')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit', verbose_name='unit')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='reports.dashboardsnapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("birthday", "Birthday"),
+                            ("overdue_visit", "Overdue visit"),
+                            ("hospital_visit", "Hospital visit"),
+                            ("holiday_visit", "Holiday visit still to make"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurrence", models.DateField(verbose_name="date")),
+                (
+                    "cleared_from",
+                    models.DateField(blank=True, null=True, verbose_name="cleared by a visit from"),
+                ),
+                (
+                    "sort_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in pinyin"),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cadres.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="reports.dashboardsnapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dashboard entry',
-                'verbose_name_plural': 'dashboard entries',
-                'indexes': [models.Index(fields=['snapshot', 'kind', 'occurrence', 'sort_name'], name='dashentry_list_idx'), models.Index(fields=['snapshot', 'kind', 'unit'], name='dashentry_unit_idx'), models.Index(fields=['cadre'], name='dashentry_cadre_idx')],
+                "verbose_name": "dashboard entry",
+                "verbose_name_plural": "dashboard entries",
+                "indexes": [
+                    models.Index(
+                        fields=["snapshot", "kind", "occurrence", "sort_name"],
+                        name="dashentry_list_idx",
+                    ),
+                    models.Index(fields=["snapshot", "kind", "unit"], name="dashentry_unit_idx"),
+                    models.Index(fields=["cadre"], name="dashentry_cadre_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DashboardUnitFigures',
+            name="DashboardUnitFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_figures', to='reports.dashboardsnapshot')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_figures",
+                        to="reports.dashboardsnapshot",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dashboard figures of a unit',
-                'verbose_name_plural': 'dashboard figures of units',
-                'constraints': [models.UniqueConstraint(fields=('snapshot', 'unit'), name='dashfigures_unique')],
+                "verbose_name": "dashboard figures of a unit",
+                "verbose_name_plural": "dashboard figures of units",
+                "constraints": [
+                    models.UniqueConstraint(fields=("snapshot", "unit"), name="dashfigures_unique")
+                ],
             },
         ),
     ]
