@@ -65,6 +65,23 @@ class NameChoiceIterator(ModelChoiceIterator):
         yield from self.queryset.values_list("pk", "name")
 
 
+class PinyinOrderIterator(ModelChoiceIterator):
+    """Staff in the pinyin order of their names (程 after every 陈), as cadres are listed:
+    sorted here, as a unit's staff are a few dozen and logins keep no pinyin."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in sorted(self.queryset, key=lambda user: pinyin_sort_key(str(user))):
+            yield self.choice(user)
+
+
+def staff_choices(field: forms.ModelChoiceField, staff) -> None:
+    """Offer ``staff`` in ``field`` in pinyin order."""
+    field.queryset = staff
+    field.iterator = PinyinOrderIterator
+
+
 class NameChoiceField(forms.ModelChoiceField):
     """A choice of records shown by their name (``__str__`` is the name), for lists of
     thousands such as a large bureau's party branches."""
@@ -146,7 +163,7 @@ class CadreFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["branch"].queryset = branches
-        self.fields["liaison"].queryset = liaisons
+        staff_choices(self.fields["liaison"], liaisons)
         # Read once, in pinyin order, for both the choices shown and the check.
         self.fields["community"].choices = [
             ("", _("All")),
@@ -202,7 +219,7 @@ class VisitForm(forms.ModelForm):
         if "occasion" in self.fields:
             self.fields["occasion"].queryset = VisitOccasion.objects.filter(is_active=True)
         if "visitors" in self.fields:
-            self.fields["visitors"].queryset = staff
+            staff_choices(self.fields["visitors"], staff)
             self.fields["visitors"].required = False
 
 
@@ -255,7 +272,7 @@ class VisitFilterForm(forms.Form):
     def __init__(self, *args, units, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["visitor"].queryset = staff
+        staff_choices(self.fields["visitor"], staff)
 
 
 class CareNeedForm(forms.ModelForm):
@@ -275,7 +292,7 @@ class CareNeedForm(forms.ModelForm):
         self.fields["cadre"].error_messages["invalid_choice"] = _(
             "Choose a cadre of your own units with the search box."
         )
-        self.fields["assignee"].queryset = staff
+        staff_choices(self.fields["assignee"], staff)
 
 
 class AssignForm(forms.Form):
@@ -283,7 +300,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
+        staff_choices(self.fields["assignee"], staff)
 
 
 class ResolveForm(forms.Form):
@@ -456,7 +473,7 @@ class CadreForm(CadreEntryForm):
         super().__init__(*args, **kwargs)
         self.scope_user = user
         self.fields["unit"].queryset = units
-        self.fields["liaison"].queryset = staff
+        staff_choices(self.fields["liaison"], staff)
         identity = [
             Row(Column("name"), Column("gender"), Column("ethnicity")),
             Row(Column("birth_date"), Column("celebrates_lunar_birthday")),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .forms import DateInput, VisitForm
+from .forms import DateInput, VisitForm, staff_choices
 from .models import Visit, VisitOccasion
 
 # What recording a visit asks, once it has happened.
@@ -132,4 +132,4 @@ class VisitTodoFilterForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = staff
+        staff_choices(self.fields["liaison"], staff)

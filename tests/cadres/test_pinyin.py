@@ -107,6 +107,7 @@ def test_migration_respells_the_stored_pinyin(unit_a):
     cheng = CadreFactory(name="程刚", unit=unit_a)
     Cadre.objects.filter(pk=chen.pk).update(name_pinyin="chenjianguo")
     Cadre.objects.filter(pk=cheng.pk).update(name_pinyin="chenggang")
+
     def execute(sql):
         with connection.cursor() as cursor:
             cursor.execute(sql)
@@ -124,3 +125,16 @@ def test_migration_respells_the_stored_pinyin(unit_a):
         "chenjianguo",
         "chenggang",
     }
+
+
+def test_staff_are_offered_in_pinyin_order_too(client, unit_a):
+    me = UserFactory(unit=unit_a, full_name="程刚")
+    for name in ("陈建国", "阿里木", "褚明"):
+        UserFactory(unit=unit_a, full_name=name)
+    CadreFactory(unit=unit_a, liaison=me)
+    client.force_login(me)
+    expected = ["阿里木", "陈建国", "程刚", "褚明"]
+    visit_form = client.get(reverse("cadres:visit_new")).context["form"]
+    assert [label for _value, label in visit_form.fields["visitors"].choices] == expected
+    need_form = client.get(reverse("cadres:need_new")).context["form"]
+    assert [label for value, label in need_form.fields["assignee"].choices if value] == expected
