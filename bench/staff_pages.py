@@ -44,7 +44,16 @@ from demo_database import (
 TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "CLOSE", "FETCH")
 # PostgreSQL's server-side cursors (QuerySet.iterator()) log as DECLARE … FOR <query>.
 DECLARE = re.compile(r"^\s*DECLARE\s.*?\bCURSOR\b.*?\bFOR\s+(.*)$", re.IGNORECASE | re.DOTALL)
-PAGINATED = {"cadre list", "search q=zs", "filters", "sorted by age", "page 50"}
+PAGINATED = {
+    "cadre list",
+    "search q=zs",
+    "filters",
+    "sorted by age",
+    "page 50",
+    "community filter",
+    "search 东关社区",
+    "search chenj",
+}
 
 
 def staff_pages(cadre_pk: int) -> list[tuple[str, str]]:
@@ -60,6 +69,9 @@ def staff_pages(cadre_pk: int) -> list[tuple[str, str]]:
         ),
         ("sorted by age", f"{registry}?sort=age"),
         ("page 50", f"{registry}?page=50"),
+        ("community filter", f"{registry}?community=城关镇东关社区"),
+        ("search 东关社区", f"{registry}?q=东关社区"),
+        ("search chenj", f"{registry}?q=chenj"),
         ("cadre page", reverse("cadres:detail", args=[cadre_pk])),
         ("dashboard", reverse("reports:dashboard")),
     ]

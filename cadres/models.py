@@ -258,6 +258,12 @@ class Cadre(models.Model):
             models.Index(fields=["status", "health"], name="cadre_status_health_idx"),
             models.Index(fields=["status", "living_situation"], name="cadre_status_living_idx"),
             models.Index(fields=["status", "hardship"], name="cadre_status_hardship_idx"),
+            # The registry's community filter (四就近), counted from the index alone. The
+            # community first: led by the status, SQLite would take it for the unfiltered
+            # list too, and sort the whole register rather than walk it in name order.
+            models.Index(
+                fields=["residential_community", "status"], name="cadre_community_status_idx"
+            ),
             # The registry's default order, and its pinyin searches.
             models.Index(fields=["status", "name_pinyin"], name="cadre_status_name_idx"),
             models.Index(fields=["status", "name_initials"], name="cadre_status_initials_idx"),
