@@ -49,7 +49,7 @@ class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone", "language")}),
         (_("Work"), {"fields": ("unit", "role", "receives_reminders")}),
         (
             _("Permissions"),
