@@ -16,8 +16,8 @@ from .models import Visit
 
 # The to-do list shows, unless asked otherwise, what is overdue and what falls due
 # within this many days.
-TODO_DAYS_AHEAD = 7
-DASHBOARD_TODO_SHOWN = 5
+TO_DO_DAYS_AHEAD = 7
+DASHBOARD_TO_DO_SHOWN = 5
 CONDOLENCE = "condolence"
 
 
@@ -89,7 +89,7 @@ def _in_todo_order(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
 
 def visit_todo_list(*, user: User, filters: dict, today: datetime.date) -> QuerySet[Visit]:
     """Planned visits of the user's cadres, filtered: ``when`` ("" — overdue or due
-    within TODO_DAYS_AHEAD days —, "overdue", "today", "all"), ``occasion``, ``kind``
+    within TO_DO_DAYS_AHEAD days —, "overdue", "today", "all"), ``occasion``, ``kind``
     ("planned", "follow_up", "return_visit"), ``liaison`` (a user) or ``mine``."""
     queryset = planned_visits(user=user)
     when = filters.get("when") or ""
@@ -98,7 +98,7 @@ def visit_todo_list(*, user: User, filters: dict, today: datetime.date) -> Query
     elif when == "today":
         queryset = queryset.filter(due_on=today)
     elif when != "all":
-        queryset = queryset.filter(due_on__lte=today + datetime.timedelta(days=TODO_DAYS_AHEAD))
+        queryset = queryset.filter(due_on__lte=today + datetime.timedelta(days=TO_DO_DAYS_AHEAD))
     if filters.get("occasion"):
         queryset = queryset.filter(occasion=filters["occasion"])
     kind = filters.get("kind")
@@ -127,7 +127,7 @@ def visit_todo_list(*, user: User, filters: dict, today: datetime.date) -> Query
 def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
     """The dashboard's 待办走访 panel: how many planned visits are overdue, due today and
     due in the coming days, and the first few of them — two queries."""
-    ahead = today + datetime.timedelta(days=TODO_DAYS_AHEAD)
+    ahead = today + datetime.timedelta(days=TO_DO_DAYS_AHEAD)
     queryset = planned_visits(user=user)
     counts = queryset.aggregate(
         overdue=Count("id", filter=Q(due_on__lt=today)),
@@ -136,12 +136,12 @@ def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
     )
     first = list(
         _in_todo_order(queryset.filter(due_on__lte=ahead).select_related("cadre", "occasion"))[
-            :DASHBOARD_TODO_SHOWN
+            :DASHBOARD_TO_DO_SHOWN
         ]
     )
     return {
         **counts,
         "due": counts["overdue"] + counts["today"] + counts["coming"],
         "first": first,
-        "days_ahead": TODO_DAYS_AHEAD,
+        "days_ahead": TO_DO_DAYS_AHEAD,
     }
