@@ -23,6 +23,10 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("reminders/", include("reminders.urls")),
     path("ledger/", include("ledger.urls")),
+    path("funds/", include("funds.urls")),
+    path("assistance/", include("assistance.urls")),
+    path("checkups/", include("checkups.urls")),
+    path("distributions/", include("distributions.urls")),
     # For a monitor: no sign-in, no personal data (reminders/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

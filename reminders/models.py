@@ -123,6 +123,11 @@ class ReminderKind(models.TextChoices):
     HOSPITAL_VISIT = "hospital_visit", _("In hospital, not visited")
     CARE_NEED_OVERDUE = "care_need_overdue", _("Care need past due")
     BRANCH_TERM_ENDING = "branch_term_ending", _("Branch term ending")
+    # A 特困帮扶 case waiting for its next step (review, approval, payment), for
+    # whoever must take it; cadres of a checkup campaign not yet checked as its window
+    # closes, for their liaison.
+    ASSISTANCE_STEP = "assistance_step", _("Assistance case awaiting action")
+    CHECKUP_PENDING = "checkup_pending", _("Checkup not yet done")
 
 
 class ReminderRule(models.Model):

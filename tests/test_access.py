@@ -34,7 +34,11 @@ PLANNED_DUE = datetime.date(2026, 6, 11)
 STAFF_NAMESPACES = {
     "accounts",
     "activities",
+    "assistance",
     "branches",
+    "checkups",
+    "distributions",
+    "funds",
     "cadres",
     "ledger",
     "reminders",

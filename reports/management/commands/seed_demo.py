@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: a realistic, deterministic demo registry.
 
-It lives in the highest app it fills (activities), so that it may use every app below.
+It lives in the highest app (reports), so that it may use every app it fills.
 """
 
 import random

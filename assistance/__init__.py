@@ -1,0 +1,1 @@
+"""特困帮扶: assistance cases from application to payment."""

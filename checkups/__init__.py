@@ -1,0 +1,1 @@
+"""体检: yearly checkup campaigns and each cadre's checkup."""
