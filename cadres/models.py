@@ -551,6 +551,23 @@ class Visit(models.Model):
         validators=[MinValueValidator(0)],
     )
     gifts = models.CharField(_("gifts"), max_length=200, blank=True)
+    # What the gifts cost: with the money, what the visit spends of its unit's budget
+    # line for the occasion (慰问经费).
+    gifts_value = models.DecimalField(
+        _("value of gifts (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    heart_to_heart = models.BooleanField(
+        _("heart-to-heart talk"),
+        default=False,
+        help_text=_("谈心谈话: a talk about the cadre's thinking and concerns."),
+    )
+    # 思想动态 of a heart-to-heart talk: read by bureau staff and the cadre's liaison
+    # only, so it stays out of the history tables that other roles read.
+    thoughts = models.TextField(_("thoughts and concerns"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     follow_up_by = models.DateField(_("follow up by"), null=True, blank=True)
@@ -585,7 +602,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[visitors])
+    history = HistoricalRecords(m2m_fields=[visitors], excluded_fields=["thoughts"])
 
     class Meta:
         verbose_name = _("visit")
