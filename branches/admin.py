@@ -8,7 +8,7 @@ from accounts.scoping import (
     ScopedRelatedFieldListFilter,
 )
 
-from .models import BranchMeeting, BranchRole, PartyBranch
+from .models import BranchAide, BranchMeeting, BranchRole, PartyBranch
 
 
 class BranchRoleInline(ScopedChoicesAdminMixin, admin.TabularInline):
@@ -22,6 +22,19 @@ class BranchRoleInline(ScopedChoicesAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("cadre")
 
 
+class BranchAideInline(ScopedChoicesAdminMixin, admin.TabularInline):
+    """在职干部协助 on the branch's page in admin."""
+
+    model = BranchAide
+    extra = 0
+    fields = ["user", "started_on", "ended_on", "note"]
+    autocomplete_fields = ["user"]
+    ordering = ["ended_on", "-started_on", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
 @admin.register(PartyBranch)
 class PartyBranchAdmin(ScopedHistoryAdmin):
     list_display = ["name", "kind", "parent", "unit", "member_count", "founded_on", "is_active"]
@@ -29,7 +42,7 @@ class PartyBranchAdmin(ScopedHistoryAdmin):
     list_select_related = ["parent", "unit"]
     search_fields = ["name", "feature"]
     autocomplete_fields = ["parent", "unit"]
-    inlines = [BranchRoleInline]
+    inlines = [BranchRoleInline, BranchAideInline]
 
     def get_queryset(self, request):
         return (
@@ -72,3 +85,15 @@ class BranchMeetingAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("attendance"), ordering="attendee_total")
     def attendee_count(self, obj):
         return obj.attendee_total
+
+
+@admin.register(BranchAide)
+class BranchAideAdmin(ScopedHistoryAdmin):
+    unit_path = "branch__unit"
+    list_display = ["user", "branch", "started_on", "ended_on", "note"]
+    list_filter = [("ended_on", admin.EmptyFieldListFilter), "branch__kind"]
+    list_select_related = ["user", "branch"]
+    search_fields = ["user__full_name", "user__username", "branch__name", "note"]
+    autocomplete_fields = ["branch", "user"]
+    date_hierarchy = "started_on"
+    show_full_result_count = False

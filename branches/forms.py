@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from cadres.forms import DateInput
+from cadres.forms import DateInput, staff_choices
 from cadres.models import Cadre
 
-from .models import BranchMeeting, PartyBranch
+from .models import BranchAide, BranchMeeting, PartyBranch
 
 
 class BranchFilterForm(forms.Form):
@@ -58,3 +58,23 @@ class BranchMeetingForm(forms.ModelForm):
 
     def meeting_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class BranchAideForm(forms.ModelForm):
+    """Assign a serving staff member to help the branch (在职干部协助)."""
+
+    class Meta:
+        model = BranchAide
+        fields = ["user", "started_on", "note"]
+        widgets = {"started_on": DateInput}
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff_choices(self.fields["user"], staff)
+        self.fields["user"].error_messages["invalid_choice"] = _(
+            "Choose a serving staff member of your own units."
+        )
+
+
+class BranchAideEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("until"), widget=DateInput)

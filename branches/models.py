@@ -202,3 +202,66 @@ class BranchMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.get_kind_display()} · {self.held_on}"
+
+
+class BranchAide(models.Model):
+    """在职干部协助: a serving staff member (a login, not a retiree) assigned to help a
+    retirees' branch, from a date until a date. Ending the assignment keeps the row, so
+    the branch page and its history show who helped when."""
+
+    branch = models.ForeignKey(
+        PartyBranch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="aides"
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="branch_aides",
+    )
+    started_on = models.DateField(_("since"))
+    ended_on = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty while the staff member helps.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("in-service aide")
+        verbose_name_plural = _("in-service aides")
+        ordering = ["branch", "ended_on", "started_on", "id"]
+        indexes = [models.Index(fields=["branch", "ended_on"], name="branchaide_current_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "user"],
+                condition=Q(ended_on__isnull=True),
+                name="branchaide_one_current_per_user",
+                violation_error_message=_("This staff member already helps this branch."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="branchaide_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("branches:detail", args=[self.branch_id]) + "#aides"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    def clean(self):
+        errors = {}
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end is before the start.")
+        if self.user_id and self.ended_on is None:
+            if not self.user.is_active:
+                errors["user"] = _("This login is no longer active.")
+            elif self.user.role == "branch_secretary":
+                errors["user"] = _("Choose a serving staff member, not a branch secretary.")
+        if errors:
+            raise ValidationError(errors)

@@ -27,7 +27,7 @@ from accounts.scoping import scope_queryset
 from cadres.models import Cadre
 from cadres.selectors import cadres_visible_to
 
-from .models import BranchMeeting, BranchRole, PartyBranch
+from .models import BranchAide, BranchMeeting, BranchRole, PartyBranch
 
 # A committee whose term ends within this many days (or has ended) is due for 换届.
 RE_ELECTION_NOTICE = datetime.timedelta(days=60)
@@ -309,3 +309,36 @@ def branch_meeting_tally(*, branch: PartyBranch, year: int) -> list[tuple[str, s
         .order_by()
     )
     return [(kind, label, counts.get(kind, 0)) for kind, label in BranchMeeting.Kind.choices]
+
+
+# In-service aides (在职干部协助) ----------------------------------------------------------------
+
+
+def branch_aides(*, branch: PartyBranch) -> tuple[list[BranchAide], list[BranchAide]]:
+    """The branch's current aides and its earlier ones (latest first), in one query."""
+    aides = list(branch.aides.select_related("user__unit").order_by("-started_on", "-id"))
+    current = [aide for aide in aides if aide.ended_on is None]
+    earlier = sorted(
+        (aide for aide in aides if aide.ended_on is not None),
+        key=lambda aide: (aide.ended_on, aide.pk),
+        reverse=True,
+    )
+    return current, earlier
+
+
+def branch_for_aide_edit(*, user: User, pk: int) -> PartyBranch:
+    """A branch of the user's units whose aides they assign, or 404 (the view refuses
+    those who only read first)."""
+    return get_object_or_404(
+        branches_visible_to(user=user).filter(is_active=True).select_related("unit"), pk=pk
+    )
+
+
+def aide_for_edit(*, user: User, pk: int) -> BranchAide:
+    """A current aide of a branch of the user's units, or 404."""
+    return get_object_or_404(
+        BranchAide.objects.filter(
+            branch__in=branches_visible_to(user=user), ended_on__isnull=True
+        ).select_related("branch__unit", "user"),
+        pk=pk,
+    )

@@ -3,6 +3,7 @@ leaves an entry in the record's history (django-simple-history)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import BranchMeeting, BranchRole, PartyBranch
+from .models import BranchAide, BranchMeeting, BranchRole, PartyBranch
 
 MEETING_FIELDS = frozenset({"kind", "held_on", "topic", "place", "speaker", "notes"})
 
@@ -77,3 +78,35 @@ def _save_meeting(
     meeting.save()
     meeting.attendees.set(attendees)
     return meeting
+
+
+@transaction.atomic
+def branch_aide_add(
+    *,
+    branch: PartyBranch,
+    user: User,
+    started_on: datetime.date,
+    note: str = "",
+    by: User,
+) -> BranchAide:
+    """Assign a serving staff member to help the branch (在职干部协助) from a date."""
+    if not branch.is_active:
+        raise ValidationError(_("This branch is no longer active."))
+    aide = BranchAide(branch=branch, user=user, started_on=started_on, note=note.strip())
+    aide.full_clean()
+    aide._history_user = by
+    aide.save()
+    return aide
+
+
+@transaction.atomic
+def branch_aide_end(*, aide: BranchAide, ended_on: datetime.date, by: User) -> BranchAide:
+    """End a staff member's help to the branch on a date. The row stays (records are
+    never deleted): the branch page lists it among the earlier aides."""
+    if aide.ended_on is not None:
+        raise ValidationError(_("This staff member no longer helps the branch."))
+    aide.ended_on = ended_on
+    aide.full_clean()
+    aide._history_user = by
+    aide.save()
+    return aide

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import aide_views, views
 
 app_name = "branches"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/aides/new/", aide_views.aide_new, name="aide_new"),
+    path("aides/<int:pk>/remove/", aide_views.aide_remove, name="aide_remove"),
 ]

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.forms import form_add_service_errors
+from accounts.scoping import can_edit_registry
 
 from .forms import BranchFilterForm, BranchMeetingForm
 from .models import BranchMeeting
 from .selectors import (
     MEETINGS_PER_PAGE,
+    branch_aides,
     branch_detail,
     branch_filter_units,
     branch_for_meeting_edit,
@@ -60,11 +62,15 @@ def detail(request, pk: int):
     meetings = Paginator(branch_meetings(branch=branch), MEETINGS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    aides, earlier_aides = branch_aides(branch=branch)
     return render(
         request,
         "branches/detail.html",
         {
             "branch": branch,
+            "aides": aides,
+            "earlier_aides": earlier_aides,
+            "can_edit": can_edit_registry(user=request.user),
             "info": branch_page(user=request.user, branch=branch, today=today),
             "meetings": meetings,
             "tally": branch_meeting_tally(branch=branch, year=today.year),

@@ -290,3 +290,12 @@ class ImportJobFactory(DjangoModelFactory):
     preview = factory.LazyFunction(
         lambda: {"rows": [], "cadres": 1, "contacts": 0, "branch_members": 0}
     )
+
+
+class BranchAideFactory(DjangoModelFactory):
+    class Meta:
+        model = "branches.BranchAide"
+
+    branch = factory.SubFactory(PartyBranchFactory)
+    user = factory.SubFactory(UserFactory)
+    started_on = datetime.date(2026, 1, 1)

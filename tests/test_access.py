@@ -12,6 +12,7 @@ from branches.models import BranchRole
 from reminders.models import Digest, Holiday
 from tests.factories import (
     ActivityFactory,
+    BranchAideFactory,
     BranchMeetingFactory,
     BranchRoleFactory,
     CadreFactory,
@@ -66,6 +67,8 @@ EDITING = {
     "cadres:need_new",
     "cadres:need_assign",
     "cadres:need_resolve",
+    "branches:aide_new",
+    "branches:aide_remove",
     "activities:new",
     "activities:edit",
     "activities:membership_new",
@@ -124,6 +127,8 @@ PAGES = {
     "branches:history": "branch",
     "branches:meeting_new": "branch",
     "branches:meeting_edit": "meeting",
+    "branches:aide_new": "branch",
+    "branches:aide_remove": "aide",
     "reminders:mine": None,
     "reports:dashboard": None,
     "reports:index": None,
@@ -206,6 +211,7 @@ def world(db):
         branch = PartyBranchFactory(unit=unit)
         records[side]["branch"] = branch
         records[side]["meeting"] = BranchMeetingFactory(branch=branch)
+        records[side]["aide"] = BranchAideFactory(branch=branch, user=colleague)
         # A planned visit (its completion, rescheduling and cancellation pages need one).
         records[side]["visit"] = VisitFactory(
             cadre=records[side]["cadre"], status="planned", visited_on=None, due_on=PLANNED_DUE
@@ -346,6 +352,7 @@ def build_admin_records(unit, tag: str) -> dict:
         "branches.partybranch": branch,
         "branches.branchrole": BranchRoleFactory(branch=branch, cadre=cadre),
         "branches.branchmeeting": BranchMeetingFactory(branch=branch, topic=f"{tag}主题党日"),
+        "branches.branchaide": BranchAideFactory(branch=branch, user=user, note=f"{tag}协助"),
         "activities.team": team,
         "activities.teammembership": TeamMembershipFactory(team=team, cadre=cadre),
         "activities.activity": activity,
