@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import report_views, views
 
 app_name = "assistance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_index, name="list"),
+    path("pending/", views.pending, name="pending"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/history/", views.case_history, name="history"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/submit/", views.case_submit, name="submit"),
+    path("<int:pk>/review/", views.case_review, name="review"),
+    path("<int:pk>/decide/", views.case_decide, name="decide"),
+    path("<int:pk>/pay/", views.case_pay, name="pay"),
+    path("<int:pk>/close/", views.case_close, name="close"),
+    path("<int:pk>/documents/new/", views.document_new, name="document_new"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("reports/cases/", report_views.case_report, name="report_cases"),
+    path("reports/scorecard/", report_views.scorecard_report, name="report_scorecard"),
+]
