@@ -1,0 +1,74 @@
+"""Who a checkup campaign is for, as a database condition on cadres."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from cadres.models import CadreStatus, Hardship, RetirementKind
+
+from .models import Checkup, CheckupCampaign
+
+Audience = CheckupCampaign.Audience
+
+
+def on_register(day: datetime.date | None = None) -> Q:
+    """Cadres on the register now, or, given ``day``, on it that day: retired by then,
+    and neither dead nor transferred out before it."""
+    if day is None:
+        return Q(status=CadreStatus.ON_REGISTER)
+    return (
+        Q(status=CadreStatus.ON_REGISTER)
+        | Q(status=CadreStatus.DECEASED, died_on__gte=day)
+        | Q(status=CadreStatus.TRANSFERRED, transferred_on__gte=day)
+    ) & (Q(retirement_date__isnull=True) | Q(retirement_date__lte=day))
+
+
+def born_by(day: datetime.date, age: int) -> datetime.date:
+    """The latest date of birth of someone aged ``age`` on ``day`` (one born on 29
+    February turns a year older on 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        return day.replace(year=day.year - age, day=28)
+
+
+def audience_q(campaign: CheckupCampaign) -> Q:
+    """The campaign's audience among cadres (without the register condition). Ages are
+    counted on the day the window opens."""
+    audience = campaign.audience
+    aged = Q(birth_date__lte=born_by(campaign.opens_on, campaign.min_age or 0))
+    if audience == Audience.EVERYONE:
+        return Q()
+    if audience == Audience.LIXIU:
+        return Q(retirement_kind=RetirementKind.LIXIU)
+    if audience == Audience.LIXIU_OR_AGED:
+        return Q(retirement_kind=RetirementKind.LIXIU) | aged
+    if audience == Audience.TUIXIU_AGED:
+        return Q(retirement_kind=RetirementKind.TUIXIU) & aged
+    if audience == Audience.AGED:
+        return aged
+    if audience == Audience.HARDSHIP:
+        return ~Q(hardship=Hardship.NONE)
+    if audience == Audience.LISTED:
+        listed = CheckupCampaign.cadres.through.objects.filter(checkupcampaign_id=campaign.pk)
+        return Q(pk__in=listed.values("cadre_id"))
+    return Q(pk__in=[])
+
+
+def register_day(campaign: CheckupCampaign, today: datetime.date) -> datetime.date | None:
+    """Until the window closes, whoever is on the register now is to be checked; a
+    closed campaign counts those on the register on its last day, so deaths since do
+    not change its figures."""
+    return campaign.closes_on if campaign.closes_on < today else None
+
+
+def campaign_audience_q(campaign: CheckupCampaign, *, today: datetime.date) -> Q:
+    """The cadres to be checked in the campaign (those already checked stay in it)."""
+    checked = Q(
+        pk__in=Checkup.objects.filter(campaign=campaign, checked_on__isnull=False).values(
+            "cadre_id"
+        )
+    )
+    return (on_register(register_day(campaign, today)) & audience_q(campaign)) | checked

@@ -1,0 +1,46 @@
+"""Where checkup report scans are kept: a private directory under the var dir, never
+under MEDIA_ROOT (which a web server may publish). The files are served only by
+``checkups.views.report_file``, after the scope check."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """A file system storage without a public address. Its directory is read from the
+    settings each time (``CHECKUPS_PRIVATE_ROOT``, or ``private/`` in the var dir), so
+    that a test can point it elsewhere."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        configured = getattr(settings, "CHECKUPS_PRIVATE_ROOT", None)
+        return str(configured or Path(settings.VAR_DIR) / "private")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public address; they are served by a view.")
+
+
+private_storage = PrivateStorage()
+
+
+def report_path(checkup, filename: str) -> str:
+    # A random name: the original one may carry the cadre's name; the record keeps it
+    # for display and download.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"checkups/{timezone.localdate():%Y}/{uuid.uuid4().hex}{suffix}"
