@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "distributions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.distribution_index, name="list"),
+    path("new/", views.distribution_new, name="new"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage.xlsx", views.coverage_xlsx, name="coverage_xlsx"),
+    path("<int:pk>/", views.distribution_detail, name="detail"),
+    path("<int:pk>/edit/", views.distribution_edit, name="edit"),
+    path("<int:pk>/deliver/", views.distribution_deliver, name="deliver"),
+    path("deliveries/<int:pk>/undo/", views.delivery_undo_confirm, name="delivery_undo"),
+]

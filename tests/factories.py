@@ -3,6 +3,7 @@
 import datetime
 import itertools
 import secrets
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -299,3 +300,88 @@ class BranchAideFactory(DjangoModelFactory):
     branch = factory.SubFactory(PartyBranchFactory)
     user = factory.SubFactory(UserFactory)
     started_on = datetime.date(2026, 1, 1)
+
+
+class DistributionFactory(DjangoModelFactory):
+    class Meta:
+        model = "distributions.Distribution"
+
+    kind = "briefing"
+    title = factory.Sequence(lambda n: f"情况通报{n}")
+    issued_on = datetime.date(2026, 1, 5)
+    year = 2026
+    unit = factory.SubFactory(UnitFactory)
+    audience = "everyone"
+
+
+class DeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = "distributions.Delivery"
+
+    distribution = factory.SubFactory(DistributionFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    way = "meeting"
+    delivered_on = datetime.date(2026, 1, 10)
+
+
+class CheckupCampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = "checkups.CheckupCampaign"
+
+    name = factory.Sequence(lambda n: f"离休干部健康体检{n}")
+    year = 2026
+    audience = "everyone"
+    hospitals = "县人民医院\n县中医院"
+    opens_on = datetime.date(2026, 5, 1)
+    closes_on = datetime.date(2026, 6, 30)
+
+
+class CheckupFactory(DjangoModelFactory):
+    class Meta:
+        model = "checkups.Checkup"
+
+    campaign = factory.SubFactory(CheckupCampaignFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    checked_on = datetime.date(2026, 5, 20)
+    hospital = "县人民医院"
+    result = "normal"
+
+
+class AssistanceCaseFactory(DjangoModelFactory):
+    """A drafted 特困帮扶 case (tests/assistance/conftest.py takes it further through the
+    workflow's services)."""
+
+    class Meta:
+        model = "assistance.AssistanceCase"
+
+    cadre = factory.SubFactory(CadreFactory)
+    unit = factory.SelfAttribute("cadre.unit")
+    category = "medical"
+    circumstances = "住院治疗，自付医疗费用较高"
+    amount_requested = factory.LazyFunction(lambda: Decimal("3000.00"))
+    created_by = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..unit"))
+
+
+ASSISTANCE_TEST_DOCUMENT = "cases/test/证明.pdf"
+
+
+class AssistanceDocumentFactory(DjangoModelFactory):
+    """A supporting document whose file is one shared test file in the private storage
+    (written once, so test runs leave nothing new behind)."""
+
+    class Meta:
+        model = "assistance.AssistanceDocument"
+
+    case = factory.SubFactory(AssistanceCaseFactory)
+    file = ASSISTANCE_TEST_DOCUMENT
+    original_name = "证明.pdf"
+    size = 13
+    uploaded_by = factory.SelfAttribute("case.created_by")
+
+    @factory.post_generation
+    def stored(obj, create, extracted, **kwargs):
+        from django.core.files.base import ContentFile
+
+        storage = obj.file.storage
+        if create and not storage.exists(obj.file.name):
+            storage.save(obj.file.name, ContentFile(b"%PDF-1.4 test"))

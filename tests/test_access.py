@@ -17,7 +17,9 @@ from tests.factories import (
     BranchRoleFactory,
     CadreFactory,
     CareNeedFactory,
+    DeliveryFactory,
     DigestFactory,
+    DistributionFactory,
     FamilyContactFactory,
     ImportJobFactory,
     PartyBranchFactory,
@@ -82,6 +84,10 @@ EDITING = {
     "ledger:job",
     "ledger:job_progress",
     "ledger:commit",
+    "distributions:new",
+    "distributions:edit",
+    "distributions:deliver",
+    "distributions:delivery_undo",
 }
 # The full ID number is shown (on a logged request) to bureau staff and administrators only.
 FULL_ID_NUMBER = {"cadres:id_number"}
@@ -161,6 +167,14 @@ PAGES = {
     "ledger:job": "import_job",
     "ledger:job_progress": "import_job",
     "ledger:commit": "import_job",
+    "distributions:list": None,
+    "distributions:new": None,
+    "distributions:coverage": None,
+    "distributions:coverage_xlsx": None,
+    "distributions:detail": "distribution",
+    "distributions:edit": "distribution",
+    "distributions:deliver": "distribution",
+    "distributions:delivery_undo": "delivery",
 }
 
 
@@ -211,6 +225,10 @@ def world(db):
         branch = PartyBranchFactory(unit=unit)
         records[side]["branch"] = branch
         records[side]["meeting"] = BranchMeetingFactory(branch=branch)
+        records[side]["distribution"] = DistributionFactory(unit=unit)
+        records[side]["delivery"] = DeliveryFactory(
+            distribution=records[side]["distribution"], cadre=records[side]["cadre"]
+        )
         records[side]["aide"] = BranchAideFactory(branch=branch, user=colleague)
         # A planned visit (its completion, rescheduling and cancellation pages need one).
         records[side]["visit"] = VisitFactory(
@@ -306,6 +324,7 @@ PROJECT_APP_LABELS = [
     "reminders",
     "ledger",
     "reports",
+    "distributions",
 ]
 # Configuration shared by every unit (not of one unit): the same rows for everyone.
 SHARED_ADMIN_MODELS = {
@@ -366,6 +385,17 @@ def build_admin_records(unit, tag: str) -> dict:
         "reminders.deliveryalert": DeliveryAlertFactory(last_error=f"{tag}SMTP"),
         "ledger.importjob": ImportJobFactory(user=user, original_name=f"{tag}台账.xlsx"),
         "reports.exportrecord": ExportRecord.objects.create(user=user, kind="cadres"),
+        **_distribution_admin_records(unit, cadre, tag),
+    }
+
+
+def _distribution_admin_records(unit, cadre, tag: str) -> dict:
+    distribution = DistributionFactory(unit=unit, title=f"{tag}情况通报")
+    return {
+        "distributions.distribution": distribution,
+        "distributions.delivery": DeliveryFactory(
+            distribution=distribution, cadre=cadre, notes=f"{tag}送学上门"
+        ),
     }
 
 
