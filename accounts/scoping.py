@@ -264,6 +264,31 @@ def can_see_id_numbers(*, user: User) -> bool:
     return user.is_superuser or user.role in UNRESTRICTED_ROLES
 
 
+def can_read_thoughts(*, user: User, cadre) -> bool:
+    """思想动态, the private note of a heart-to-heart talk (谈心谈话), is read — and
+    written — by bureau staff, administrators and the cadre's own liaison only: not by
+    other unit staff, nor by branch secretaries. ``cadre`` is anything with a
+    ``liaison_id`` (a Cadre)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.role in UNRESTRICTED_ROLES:
+        return True
+    if user.role == User.Role.BRANCH_SECRETARY:
+        return False
+    return cadre is not None and cadre.liaison_id is not None and cadre.liaison_id == user.pk
+
+
+def may_write_any_thoughts(*, user: User) -> bool:
+    """Whether a form for a cadre not yet chosen offers the note at all: to those who may
+    read every note, and to staff who are someone's liaison (the form then refuses a
+    note on a cadre whose liaison they are not)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.role in UNRESTRICTED_ROLES:
+        return True
+    return user.role != User.Role.BRANCH_SECRETARY and user.liaison_cadres.exists()
+
+
 def can_edit_registry(*, user: User) -> bool:
     """Branch secretaries read; unit staff, bureau staff and administrators record."""
     return user.is_superuser or user.role != User.Role.BRANCH_SECRETARY

@@ -12,6 +12,7 @@ from accounts.scoping import (
     ScopedChoicesAdminMixin,
     ScopedHistoryAdmin,
     ScopedRelatedFieldListFilter,
+    can_read_thoughts,
     can_see_id_numbers,
 )
 
@@ -226,8 +227,9 @@ class VisitAdmin(ScopedHistoryAdmin):
         "mode",
         "condolence_money",
         "follow_up_needed",
+        "heart_to_heart",
     ]
-    list_filter = ["status", "occasion", "mode", "follow_up_needed"]
+    list_filter = ["status", "occasion", "mode", "follow_up_needed", "heart_to_heart"]
     list_select_related = ["cadre", "occasion"]
     search_fields = ["cadre__name", "cadre__name_initials", "cadre__name_pinyin", "leaders"]
     autocomplete_fields = ["cadre", "visitors", "recorded_by"]
@@ -238,11 +240,23 @@ class VisitAdmin(ScopedHistoryAdmin):
         (None, {"fields": ("cadre", "occasion", ("status", "due_on", "visited_on"), "mode")}),
         (_("Who visited"), {"fields": ("visitors", "leaders")}),
         (_("Care given"), {"fields": (("condolence_money", "gifts"), "notes")}),
+        (_("Heart-to-heart talk"), {"fields": ("heart_to_heart", "thoughts")}),
         (_("Follow-up"), {"fields": (("follow_up_needed", "follow_up_by"), "recorded_by")}),
         # The links are made by completing visits and resolving needs on the staff site.
         (None, {"fields": ("follow_up_of", "care_need", "cancellation_reason")}),
     )
     readonly_fields = ["follow_up_of", "care_need"]
+
+    def get_fieldsets(self, request, obj=None):
+        """思想动态 only for those who may read it (``can_read_thoughts``): on a new
+        visit, whose cadre is not chosen yet, for bureau staff and administrators."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_read_thoughts(user=request.user, cadre=obj.cadre if obj is not None else None):
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "thoughts")})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if not change and obj.recorded_by_id is None:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
+from accounts.scoping import can_read_thoughts, may_write_any_thoughts
 
 from . import duplicates
 from .age_bands import AgeBand
@@ -196,11 +197,14 @@ class VisitForm(forms.ModelForm):
             "condolence_money",
             "gifts",
             "notes",
+            "heart_to_heart",
+            "thoughts",
             "follow_up_needed",
             "follow_up_by",
         ]
         widgets = {
             "cadre": forms.HiddenInput,
+            "thoughts": forms.Textarea(attrs={"rows": 3}),
             "visited_on": DateInput,
             "due_on": DateInput,
             "follow_up_by": DateInput,
@@ -208,8 +212,17 @@ class VisitForm(forms.ModelForm):
             "visitors": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, cadres, staff, **kwargs):
+    def __init__(self, *args, cadres, staff, thoughts_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # 思想动态 is offered only to those who may read it (accounts.scoping).
+        self.thoughts_user = thoughts_user
+        if "thoughts" in self.fields:
+            if self._offers_thoughts():
+                self.fields["thoughts"].help_text = _(
+                    "Read only by bureau staff and the cadre's liaison."
+                )
+            else:
+                del self.fields["thoughts"]
         # Completing or editing a visit (visit_forms.py) uses a part of these fields.
         if "cadre" in self.fields:
             self.fields["cadre"].queryset = cadres
@@ -221,6 +234,31 @@ class VisitForm(forms.ModelForm):
         if "visitors" in self.fields:
             staff_choices(self.fields["visitors"], staff)
             self.fields["visitors"].required = False
+
+    def _offers_thoughts(self) -> bool:
+        user = self.thoughts_user
+        if user is None:
+            return False
+        if self.instance.cadre_id:
+            return can_read_thoughts(user=user, cadre=self.instance.cadre)
+        return may_write_any_thoughts(user=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("thoughts"):
+            cadre = cleaned.get("cadre")
+            if cadre is None and self.instance.cadre_id:
+                cadre = self.instance.cadre
+            if cadre is not None and not can_read_thoughts(user=self.thoughts_user, cadre=cadre):
+                self.add_error(
+                    "thoughts", _("Only bureau staff and the cadre's liaison write this note.")
+                )
+            if "heart_to_heart" in self.fields and not cleaned.get("heart_to_heart"):
+                self.add_error(
+                    "heart_to_heart",
+                    _("Tick heart-to-heart talk to keep a note of the cadre's thinking."),
+                )
+        return cleaned
 
 
 class DeathForm(forms.Form):

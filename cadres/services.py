@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import can_see_id_numbers
+from accounts.scoping import can_read_thoughts, can_see_id_numbers
 
 from .models import (
     Cadre,
@@ -137,9 +137,19 @@ def _refuse_new_visit(cadre: Cadre) -> None:
         raise ValidationError({"cadre": message}, code="not_on_register")
 
 
+def _refuse_thoughts(*, cadre: Cadre, by: User, fields: dict, changing: bool = False) -> None:
+    """思想动态 is written only by those who may read it (``can_read_thoughts``)."""
+    touched = "thoughts" in fields if changing else bool(fields.get("thoughts"))
+    if touched and not can_read_thoughts(user=by, cadre=cadre):
+        raise ValidationError(
+            {"thoughts": _("Only bureau staff and the cadre's liaison write this note.")}
+        )
+
+
 def _visit_create(
     *, by: User, cadre: Cadre, visitors: Iterable[User] = (), reason: str, **fields: Any
 ) -> Visit:
+    _refuse_thoughts(cadre=cadre, by=by, fields=fields)
     visit = Visit(cadre=cadre, recorded_by=by, **fields)
     people = list(visitors)
     if not people and visit.status == Visit.Status.DONE:
@@ -231,6 +241,7 @@ def visit_complete(
     A follow-up asked for by a date is planned. Anything but a planned visit:
     ``ValidationError``."""
     _claim_planned(visit, _("Only a planned visit can be completed."))
+    _refuse_thoughts(cadre=visit.cadre, by=by, fields=fields)
     for name, value in fields.items():
         setattr(visit, name, value)
     visit.status = Visit.Status.DONE
@@ -285,6 +296,7 @@ def visit_update(
     cancelled."""
     if "status" in fields or "cadre" in fields:
         raise ValueError("a visit's status and cadre are not edited")
+    _refuse_thoughts(cadre=visit.cadre, by=by, fields=fields, changing=True)
     for name, value in fields.items():
         setattr(visit, name, value)
     _save_visit(visit, by, reason=_("Visit record corrected"), visitors=visitors)

@@ -313,6 +313,7 @@ def visit_new(request):
         initial=initial,
         cadres=cadres,
         staff=staff_visible_to(user=request.user),
+        thoughts_user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

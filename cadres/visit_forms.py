@@ -19,6 +19,8 @@ DONE_FIELDS = [
     "condolence_money",
     "gifts",
     "notes",
+    "heart_to_heart",
+    "thoughts",
     "follow_up_needed",
     "follow_up_by",
 ]
@@ -32,6 +34,7 @@ EDITABLE_FIELDS = {
         "condolence_money",
         "gifts",
         "notes",
+        "heart_to_heart",
     ],
     Visit.Status.DONE: ["occasion", *DONE_FIELDS],
     Visit.Status.CANCELLED: ["cancellation_reason", "notes"],

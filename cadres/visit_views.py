@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.models import User
-from accounts.scoping import can_edit_registry, require_editor
+from accounts.scoping import can_edit_registry, can_read_thoughts, require_editor
 
 from . import services
 from .models import Visit
@@ -91,6 +91,7 @@ def visit_detail(request, pk: int):
             "visit": visit,
             "today": timezone.localdate(),
             "can_edit": can_edit_registry(user=request.user),
+            "can_read_thoughts": can_read_thoughts(user=request.user, cadre=visit.cadre),
             "next": request.get_full_path(),
         },
     )
@@ -115,7 +116,10 @@ def visit_edit(request, pk: int):
     require_editor(user=request.user)
     visit = _visit(request, pk)
     form = VisitEditForm(
-        request.POST or None, instance=visit, staff=_visitor_choices(request, visit)
+        request.POST or None,
+        instance=visit,
+        staff=_visitor_choices(request, visit),
+        thoughts_user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         if not form.has_changed():
@@ -176,6 +180,7 @@ def visit_complete(request, pk: int):
         instance=visit,
         initial={"visited_on": timezone.localdate(), "visitors": [request.user]},
         staff=_visitor_choices(request, visit),
+        thoughts_user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

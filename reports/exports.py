@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.scoping import can_see_id_numbers, scope_queryset
+from accounts.scoping import can_read_thoughts, can_see_id_numbers, scope_queryset
 from activities.models import Activity, Attendance
 from cadres.models import Visit
 from cadres.selectors import cadre_list, visit_list
@@ -315,6 +315,9 @@ VISIT_COLUMNS = [
     Column(gettext_lazy("follow-up needed"), 10),
     Column(gettext_lazy("follow up by"), 12),
     Column(gettext_lazy("notes"), 30),
+    Column(gettext_lazy("heart-to-heart talk"), 10),
+    # 思想动态: filled only where the user may read it (bureau staff, the liaison).
+    Column(gettext_lazy("thoughts and concerns"), 30),
 ]
 
 
@@ -348,6 +351,8 @@ def visits_export(*, user: User, filters: dict) -> Export:
                 _yes_no(visit.follow_up_needed),
                 visit.follow_up_by,
                 visit.notes,
+                _yes_no(visit.heart_to_heart),
+                visit.thoughts if can_read_thoughts(user=user, cadre=cadre) else "",
             ]
 
     return _finish(
