@@ -36,13 +36,13 @@ class DistributionAdmin(ScopedHistoryAdmin):
     list_select_related = ["unit"]
     search_fields = ["title", "notes"]
     autocomplete_fields = ["unit", "branch", "listed_cadres"]
-    readonly_fields = ["created_by", "created_at"]
+    readonly_fields = ["expense", "created_by", "created_at"]
     date_hierarchy = "issued_on"
     inlines = [DeliveryInline]
     fieldsets = (
         (None, {"fields": (("kind", "issue_number"), "title", ("issued_on", "year"), "unit")}),
         (_("audience"), {"fields": ("audience", "min_age", "branch", "listed_cadres")}),
-        (_("cost (yuan)"), {"fields": (("cost", "copies"),)}),
+        (_("cost (yuan)"), {"fields": (("cost", "copies"), "expense")}),
         (None, {"fields": ("notes", ("created_by", "created_at"))}),
     )
 

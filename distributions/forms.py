@@ -42,6 +42,13 @@ class DistributionForm(forms.ModelForm):
         ]
         widgets = {"issued_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
+    overspend_reason = forms.CharField(
+        label=_("reason for overspending"),
+        required=False,
+        max_length=500,
+        help_text=_("Bureau staff only: why the subscription may go over the budget line."),
+    )
+
     def __init__(self, *args, units, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
@@ -55,7 +62,8 @@ class DistributionForm(forms.ModelForm):
         ]
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {**fields, "overspend_reason": self.cleaned_data["overspend_reason"]}
 
 
 class CadreIdsField(forms.Field):

@@ -106,6 +106,15 @@ class Distribution(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("For a subscription: how many copies are ordered."),
     )
+    expense = models.OneToOneField(
+        "funds.Expense",
+        verbose_name=_("expense"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distribution",
+        help_text=_("A subscription's cost, spent from the unit's subscription budget line."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

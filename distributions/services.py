@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from accounts.scoping import require_editor
 from activities.models import Activity, Attendance
 from branches.models import BranchMeeting, BranchRole, PartyBranch
 from cadres.models import Cadre
+from funds.services import expense_record
 
 from .models import Delivery, Distribution
 from .selectors import audience_cadres, distributions_editable_by, distributions_visible_to
@@ -37,28 +39,87 @@ DISTRIBUTION_FIELDS = (
 
 
 @transaction.atomic
-def distribution_create(*, by: User, listed_cadres: Iterable[Cadre] = (), **fields) -> Distribution:
+def distribution_create(
+    *,
+    by: User,
+    listed_cadres: Iterable[Cadre] = (),
+    overspend_reason: str = "",
+    **fields,
+) -> Distribution:
     """Record a distribution (阅文, 通报, 简报, 报刊订阅, 学习资料) of one of the user's
-    units."""
+    units. A subscription with a cost is spent from the unit's subscription budget line
+    (refused with a ``ValidationError`` when it would overspend it)."""
     require_editor(user=by)
     distribution = Distribution(created_by=by, **_only_fields(fields))
     distribution.full_clean()
     distribution.save()
     if listed_cadres:
         distribution.listed_cadres.set(listed_cadres)
+    _record_subscription_expense(
+        by=by, distribution=distribution, overspend_reason=overspend_reason
+    )
     return distribution
 
 
 @transaction.atomic
-def distribution_update(*, by: User, distribution: Distribution, **fields) -> Distribution:
+def distribution_update(
+    *, by: User, distribution: Distribution, overspend_reason: str = "", **fields
+) -> Distribution:
+    """Change a distribution. Once a subscription's expense is recorded, its cost, copies,
+    unit and date stay as spent (the expense is corrected under funds)."""
     require_editor(user=by)
     if not distributions_editable_by(user=by).filter(pk=distribution.pk).exists():
         raise PermissionDenied
     for name, value in _only_fields(fields).items():
         setattr(distribution, name, value)
     distribution.full_clean()
+    if distribution.expense_id:
+        expense = distribution.expense
+        if (
+            _subscription_amount(distribution) != expense.amount
+            or distribution.unit_id != expense.unit_id
+            or distribution.issued_on != expense.spent_on
+        ):
+            raise ValidationError(
+                {
+                    "cost": _(
+                        "The subscription's expense is already recorded: its cost, "
+                        "copies, unit and date are corrected under funds."
+                    )
+                }
+            )
     distribution.save()
+    _record_subscription_expense(
+        by=by, distribution=distribution, overspend_reason=overspend_reason
+    )
     return distribution
+
+
+def _subscription_amount(distribution: Distribution) -> Decimal | None:
+    if distribution.kind != Distribution.Kind.SUBSCRIPTION or not distribution.cost:
+        return None
+    return (distribution.cost * (distribution.copies or 1)).quantize(Decimal("0.01"))
+
+
+def _record_subscription_expense(
+    *, by: User, distribution: Distribution, overspend_reason: str
+) -> None:
+    amount = _subscription_amount(distribution)
+    if amount is None or distribution.expense_id:
+        return
+    distribution.expense = expense_record(
+        user=by,
+        unit=distribution.unit,
+        line_code="subscription",
+        spent_on=distribution.issued_on,
+        amount=amount,
+        payee=distribution.title,
+        note=_("Subscription for %(year)s, %(copies)s copies")
+        % {"year": distribution.year, "copies": distribution.copies or 1},
+        source="subscription",
+        overspend_reason=overspend_reason,
+    )
+    distribution.save(update_fields=["expense"])
 
 
 def _only_fields(fields: dict) -> dict:
