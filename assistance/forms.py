@@ -98,6 +98,12 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("paid on"), widget=DateInput)
     amount_paid = money_field(_("amount paid (yuan)"))
     payment_method = forms.ChoiceField(label=_("payment method"), choices=PaymentMethod.choices)
+    overspend_reason = forms.CharField(
+        label=_("reason for overspending"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the payment goes past the unit's assistance budget."),
+    )
 
     def __init__(self, *args, case: AssistanceCase, **kwargs):
         kwargs.setdefault(

@@ -191,6 +191,16 @@ class AssistanceCase(models.Model):
         blank=True,
         related_name="+",
     )
+    # The payment as spending of the unit's 帮扶 budget line (funds), recorded in the
+    # same transaction as the payment step.
+    expense = models.OneToOneField(
+        "funds.Expense",
+        verbose_name=_("expense"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assistance_case",
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -249,6 +259,7 @@ class AssistanceCase(models.Model):
                     paid_on__isnull=False,
                     paid_at__isnull=False,
                     paid_by__isnull=False,
+                    expense__isnull=False,
                     amount_paid__gt=0,
                     amount_paid__lte=F("amount_approved"),
                 )

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.scoping import scope_queryset
 from cadres.models import Cadre, CadreStatus
+from funds.models import ExpenseSource
+from funds.services import expense_record
 
 from .models import AssistanceCase, AssistanceDocument, Status
 from .steps import STEP_FROM, Step, in_units, may_add_documents, may_take
@@ -176,8 +178,12 @@ def assistance_case_pay(
     paid_on: datetime.date,
     amount: Decimal,
     method: str,
+    overspend_reason: str = "",
 ) -> AssistanceCase:
-    """Record the payment (date, amount — at most the amount approved —, method)."""
+    """Record the payment (date, amount — at most the amount approved —, method) and,
+    in the same transaction, the expense on the case's unit's 帮扶 budget line (funds).
+    Past the line's remaining money the payment is refused, unless the bureau gives
+    the reason for overspending."""
     _require(user, Step.PAY, case)
     _positive(amount, "amount_paid")
     if amount > case.amount_approved:
@@ -188,6 +194,21 @@ def assistance_case_pay(
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
     if paid_on < timezone.localdate(case.decided_at):
         raise ValidationError({"paid_on": _("The payment date cannot be before the approval.")})
+    try:
+        expense = expense_record(
+            user=user,
+            unit=case.unit,
+            line_code=ExpenseSource.ASSISTANCE,
+            spent_on=paid_on,
+            amount=amount,
+            payee=case.cadre.name,
+            note=_("Hardship assistance %(reference)s") % {"reference": case.reference},
+            source=ExpenseSource.ASSISTANCE,
+            overspend_reason=overspend_reason,
+        )
+    except ValidationError as error:
+        raise ValidationError(_expense_errors(error)) from error
+    case.expense = expense
     case.status = Status.PAID
     case.paid_on = paid_on
     case.amount_paid = amount
@@ -195,6 +216,18 @@ def assistance_case_pay(
     case.paid_at = timezone.now()
     case.paid_by = user
     return _save(case, user, _("Paid"))
+
+
+# The expense's fields as the payment form names them.
+EXPENSE_FIELDS = {"amount": "amount_paid", "spent_on": "paid_on"}
+
+
+def _expense_errors(error: ValidationError):
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    return {
+        EXPENSE_FIELDS.get(name, name): problems for name, problems in error.message_dict.items()
+    }
 
 
 @transaction.atomic

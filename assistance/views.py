@@ -293,6 +293,7 @@ def case_pay(request, pk: int):
             paid_on=data["paid_on"],
             amount=data["amount_paid"],
             method=data["payment_method"],
+            overspend_reason=data["overspend_reason"],
         ),
     )
 

@@ -794,6 +794,18 @@ def due_items_by_recipient(
         rules,
         _visit_filter_for(only_for) if only_for is not None else None,
     )
+    if ReminderKind.ASSISTANCE_STEP in rules:
+        # Imported here: the assistance rule builds on this module's DueItem.
+        from .assistance_rules import assistance_step_items
+
+        items += isolated_rule(
+            ReminderKind.ASSISTANCE_STEP,
+            assistance_step_items,
+            day,
+            (scope_filter(user=only_for, unit_path="unit", cadre_path="cadre") or None)
+            if only_for is not None
+            else None,
+        )
 
     plan: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:

@@ -57,6 +57,7 @@ KIND_ORDER = [
     ReminderKind.OVERDUE_VISIT,
     ReminderKind.CARE_NEED_OVERDUE,
     ReminderKind.BRANCH_TERM_ENDING,
+    ReminderKind.ASSISTANCE_STEP,
 ]
 
 
@@ -110,6 +111,8 @@ def item_text(kind: str, details: dict, occurrence: datetime.date) -> str:
         }
     if kind in VISIT_KINDS:
         return _planned_visit_text(kind, details, when)
+    if kind == ReminderKind.ASSISTANCE_STEP:
+        return _assistance_step_text(details, when)
     return name
 
 
@@ -136,11 +139,33 @@ def _planned_visit_text(kind: str, details: dict, when: str) -> str:
     return text
 
 
+def _assistance_step_text(details: dict, when: str) -> str:
+    from assistance.models import Category
+    from assistance.steps import STEP_LABELS
+
+    step = STEP_LABELS.get(details.get("step"), details.get("step", ""))
+    category = dict(Category.choices).get(details.get("category"), "")
+    text = _(
+        "%(name)s (%(unit)s): hardship assistance, %(category)s — %(step)s, due since %(date)s"
+    ) % {
+        "name": details.get("name", ""),
+        "unit": details.get("unit", ""),
+        "category": category,
+        "step": step,
+        "date": when,
+    }
+    if (details.get("days") or 0) > 0:
+        text += _(" (waiting %(days)s days)") % {"days": details["days"]}
+    return text
+
+
 def item_url(kind: str, details: dict, cadre_id: int | None) -> str:
     """Where an item's link leads (a path): a planned visit's completion form, else the
     cadre's page."""
     if kind in VISIT_KINDS and details.get("visit_id"):
         return reverse("cadres:visit_complete", args=[details["visit_id"]])
+    if kind == ReminderKind.ASSISTANCE_STEP and details.get("case_id"):
+        return reverse("assistance:detail", args=[details["case_id"]])
     if cadre_id:
         return reverse("cadres:detail", args=[cadre_id])
     return ""
