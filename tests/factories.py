@@ -4,7 +4,6 @@ import datetime
 import itertools
 import secrets
 from decimal import Decimal
-from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -346,46 +345,6 @@ class CheckupFactory(DjangoModelFactory):
     checked_on = datetime.date(2026, 5, 20)
     hospital = "县人民医院"
     result = "normal"
-
-
-class AssistanceCaseFactory(DjangoModelFactory):
-    """A drafted 特困帮扶 case (tests/assistance/conftest.py takes it further through the
-    workflow's services)."""
-
-    class Meta:
-        model = "assistance.AssistanceCase"
-
-    cadre = factory.SubFactory(CadreFactory)
-    unit = factory.SelfAttribute("cadre.unit")
-    category = "medical"
-    circumstances = "住院治疗，自付医疗费用较高"
-    amount_requested = factory.LazyFunction(lambda: Decimal("3000.00"))
-    created_by = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..unit"))
-
-
-ASSISTANCE_TEST_DOCUMENT = "cases/test/证明.pdf"
-
-
-class AssistanceDocumentFactory(DjangoModelFactory):
-    """A supporting document whose file is one shared test file in the private storage
-    (written once, so test runs leave nothing new behind)."""
-
-    class Meta:
-        model = "assistance.AssistanceDocument"
-
-    case = factory.SubFactory(AssistanceCaseFactory)
-    file = ASSISTANCE_TEST_DOCUMENT
-    original_name = "证明.pdf"
-    size = 13
-    uploaded_by = factory.SelfAttribute("case.created_by")
-
-    @factory.post_generation
-    def stored(obj, create, extracted, **kwargs):
-        from django.core.files.base import ContentFile
-
-        storage = obj.file.storage
-        if create and not storage.exists(obj.file.name):
-            storage.save(obj.file.name, ContentFile(b"%PDF-1.4 test"))
 
 
 class AssistanceCaseFactory(DjangoModelFactory):
