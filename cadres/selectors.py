@@ -96,6 +96,7 @@ def cadre_detail(*, user: User, pk: int) -> Cadre:
             "branch_roles__branch",
             "attendances__activity",
             "honours",
+            "checkups__campaign",
         )
     )
     return get_object_or_404(queryset, pk=pk)

@@ -806,6 +806,17 @@ def due_items_by_recipient(
             if only_for is not None
             else None,
         )
+    if ReminderKind.CHECKUP_PENDING in rules:
+        # Imported here: the checkup rule builds on this module's DueItem.
+        from .checkup_rules import checkup_pending_items
+
+        items += isolated_rule(
+            ReminderKind.CHECKUP_PENDING,
+            checkup_pending_items,
+            day,
+            rules[ReminderKind.CHECKUP_PENDING],
+            cadre_filter,
+        )
 
     plan: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:

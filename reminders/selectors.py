@@ -58,6 +58,7 @@ KIND_ORDER = [
     ReminderKind.CARE_NEED_OVERDUE,
     ReminderKind.BRANCH_TERM_ENDING,
     ReminderKind.ASSISTANCE_STEP,
+    ReminderKind.CHECKUP_PENDING,
 ]
 
 
@@ -113,6 +114,12 @@ def item_text(kind: str, details: dict, occurrence: datetime.date) -> str:
         return _planned_visit_text(kind, details, when)
     if kind == ReminderKind.ASSISTANCE_STEP:
         return _assistance_step_text(details, when)
+    if kind == ReminderKind.CHECKUP_PENDING:
+        return _("%(name)s: not yet checked in %(campaign)s, which closes on %(date)s") % {
+            "name": name,
+            "campaign": details.get("campaign", ""),
+            "date": when,
+        }
     return name
 
 
@@ -166,6 +173,8 @@ def item_url(kind: str, details: dict, cadre_id: int | None) -> str:
         return reverse("cadres:visit_complete", args=[details["visit_id"]])
     if kind == ReminderKind.ASSISTANCE_STEP and details.get("case_id"):
         return reverse("assistance:detail", args=[details["case_id"]])
+    if kind == ReminderKind.CHECKUP_PENDING and details.get("campaign_id") and cadre_id:
+        return reverse("checkups:record", args=[details["campaign_id"], cadre_id])
     if cadre_id:
         return reverse("cadres:detail", args=[cadre_id])
     return ""
