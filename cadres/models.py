@@ -267,6 +267,8 @@ class Cadre(models.Model):
             # The registry's default order, and its pinyin searches.
             models.Index(fields=["status", "name_pinyin"], name="cadre_status_name_idx"),
             models.Index(fields=["status", "name_initials"], name="cadre_status_initials_idx"),
+            # The dashboard: records changed since its daily snapshot.
+            models.Index(fields=["updated_at"], name="cadre_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -618,6 +620,8 @@ class Visit(models.Model):
             ),
             models.Index(fields=["status", "due_on"], name="visit_status_due_idx"),
             models.Index(fields=["occasion", "visited_on"], name="visit_occasion_idx"),
+            # The dashboard: visits recorded or completed since its daily snapshot.
+            models.Index(fields=["updated_at"], name="visit_updated_idx"),
             # The visit list's "follow-up pending" and "follow-up overdue" filters.
             models.Index(
                 fields=["follow_up_by"],

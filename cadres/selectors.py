@@ -19,6 +19,7 @@ from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_id
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
 from .pinyin import pinyin_prefixes
+from .registry_counts import all_community_names, list_count
 from .visit_selectors import follow_up_overdue_q, follow_up_pending_q
 
 # Branch models are reached through the reverse relation, not imported: branches sit
@@ -62,10 +63,13 @@ def registry_filter_choices(*, user: User) -> dict[str, QuerySet]:
     }
 
 
-def community_names(*, user: User) -> QuerySet[str]:
+def community_names(*, user: User) -> list[str]:
     """四就近: the residential communities where the user's cadres live (whatever their
-    status), read from the index on the column alone."""
-    return (
+    status), read from the index on the column alone (skipping through it when the user
+    sees the whole register)."""
+    if visible_unit_ids(user=user) is None:
+        return all_community_names()
+    return list(
         cadres_visible_to(user=user)
         .exclude(residential_community="")
         .order_by("residential_community")
@@ -255,9 +259,12 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
     sorting them (100,000 look-ups for a page of 50)."""
     matching = _matching_cadres(user=user, filters=filters, today=today)
     paginator = Paginator(_in_list_order(matching, user=user, filters=filters), per_page)
-    # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count.
-    paginator.count = matching.count()
+    # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count. A large
+    # list is estimated ("共约 N 条") rather than counted row by row.
+    size = list_count(matching)
+    paginator.count = size.value
     page = paginator.get_page(number)
+    page.approximate_count = size.approximate
     cadres = list(page)
     # Past roles are dropped here rather than in SQL: given "ended_on IS NULL", SQLite
     # reads every current role of the register instead of the page's cadres' roles.

@@ -17,6 +17,7 @@ from cadres.age_bands import AgeBand
 from cadres.models import (
     Cadre,
     CadreStatus,
+    CareNeed,
     Visit,
     VisitOccasion,
     occasion_colour,
@@ -26,7 +27,7 @@ from reminders.rules import care_need_items, holiday_visit_window
 
 from .charts import bar_chart, horizontal_bars, month_label
 from .models import DashboardEntry, DashboardSnapshot, DashboardUnitFigures
-from .services import unit_figures
+from .services import PENDING_FIGURES, chart_first_month, unit_figures
 
 
 def _scope(user: User) -> Q:
@@ -86,7 +87,8 @@ def headline_figures(*, by_unit: dict[int, dict]) -> dict:
     total = dict.fromkeys(FIGURES, 0)
     for figures in by_unit.values():
         for name, value in figures.items():
-            total[name] = total.get(name, 0) + value
+            if isinstance(value, int):
+                total[name] = total.get(name, 0) + value
     return total
 
 
@@ -96,30 +98,53 @@ def age_band_chart(figures: dict) -> dict:
     return bar_chart(labels, [("", values)], width=340, height=200)
 
 
-def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
-    """Visits done in each of the last 12 months, stacked by occasion."""
-    # The current month and the eleven before it.
-    first = datetime.date(today.year - 1, today.month % 12 + 1, 1)
-    if today.month == 12:
-        first = datetime.date(today.year, 1, 1)
-    months = []
-    current = first
-    while current <= today:
-        months.append(current)
-        current = datetime.date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    # Counted by day and added up into months here: truncating to the month in SQL is a
-    # Python function call per visit on SQLite, and the day, occasion and cadre are all
-    # in the visit index, so the count reads no visit row.
-    rows = (
+def _chart_months(today: datetime.date) -> list[datetime.date]:
+    """The first days of the current month and the eleven before it."""
+    first = chart_first_month(today, 12)
+    return [
+        datetime.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
+        for n in range(12)
+    ]
+
+
+def _visits_by_day(*, user: User, since: datetime.date, today: datetime.date):
+    """Done visits of the user's cadres from ``since`` to ``today``, counted by day and
+    occasion: rows of (day, occasion id, count). Counted by day and added up into months
+    by the caller: truncating to the month in SQL is a Python function call per visit on
+    SQLite, and the day, occasion and cadre are all in the visit index."""
+    return (
         Visit.objects.filter(_scope_by_cadre(user))
-        .filter(status=Visit.Status.DONE, visited_on__gte=first, visited_on__lte=today)
-        .values("visited_on", "occasion_id")
+        .filter(status=Visit.Status.DONE, visited_on__gte=since, visited_on__lte=today)
+        .values_list("visited_on", "occasion_id")
         .annotate(total=Count("id"))
         .order_by()
     )
+
+
+def visits_by_month_chart(
+    *,
+    user: User,
+    today: datetime.date,
+    snapshot: DashboardSnapshot | None = None,
+    by_unit: dict | None = None,
+) -> dict:
+    """Visits done in each of the last 12 months, stacked by occasion: the snapshot's
+    monthly counts of the user's units (``by_unit``) and the visits made since its day,
+    or (without a snapshot, or for a branch secretary's few branches) all counted live."""
+    months = _chart_months(today)
     by_occasion: dict[int, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        by_occasion[row["occasion_id"]][row["visited_on"].replace(day=1)] += row["total"]
+    live_since = months[0]
+    stored = [figures.get("visits_by_month") for figures in (by_unit or {}).values()]
+    if snapshot is not None and by_unit and all(month is not None for month in stored):
+        live_since = max(snapshot.day, months[0])
+        shown = {month.strftime("%Y-%m"): month for month in months if month < live_since}
+        for counts in stored:
+            for key, occasions in counts.items():
+                if key in shown:
+                    for occasion_id, total in occasions.items():
+                        by_occasion[int(occasion_id)][shown[key]] += total
+    for day, occasion_id, total in _visits_by_day(user=user, since=live_since, today=today):
+        by_occasion[occasion_id][day.replace(day=1)] += total
     occasions = {
         pk: (name, occasion_colour(code))
         for pk, name, code in VisitOccasion.objects.filter(pk__in=by_occasion).values_list(
@@ -131,6 +156,7 @@ def visits_by_month_chart(*, user: User, today: datetime.date) -> dict:
         for pk, values in sorted(
             by_occasion.items(), key=lambda item: (-sum(item[1].values()), item[0])
         )
+        if pk in occasions
     ]
     labels = [month_label(month) for month in months]
     return bar_chart(
@@ -191,11 +217,18 @@ class DashboardItem:
         self.details = details
 
 
+ENTRY_FIELDS = ("kind", "cadre_id", "occurrence", "sort_name", "details")
+
+
 def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[DashboardItem]:
     items = []
-    for kind, cadre_id, occurrence, details in entries.values_list(
-        "kind", "cadre_id", "occurrence", "details"
-    ):
+    for entry in entries:
+        kind, cadre_id, occurrence, details = (
+            entry.kind,
+            entry.cadre_id,
+            entry.occurrence,
+            entry.details,
+        )
         if overdue:
             # The snapshot may be of an earlier day: days counted to today.
             since = details.get("since") or details.get("last_visit")
@@ -219,6 +252,86 @@ def _not_visited_since(cleared_from: str = "cleared_from", **visit) -> Exists:
     )
 
 
+# Past this many cadres changed since the snapshot (a day of mass entry), the open
+# lists are counted live instead.
+CHANGED_CADRES_MAX = 5000
+
+
+def _changed_since(snapshot: DashboardSnapshot) -> set[int] | None:
+    """Ids of the cadres who have had a visit done, or a change of record, since the
+    snapshot was worked out: the only entries a visit or a status may have settled
+    (read through the indexes on ``updated_at``: a few rows a day, not the register).
+    ``None`` when there are too many to list."""
+    since = snapshot.computed_at
+    ids = set(
+        Visit.objects.filter(updated_at__gte=since, status=Visit.Status.DONE)
+        .order_by()
+        .values_list("cadre_id", flat=True)[: CHANGED_CADRES_MAX + 1]
+    )
+    ids |= set(
+        Cadre.objects.filter(updated_at__gte=since)
+        .order_by()
+        .values_list("pk", flat=True)[: CHANGED_CADRES_MAX + 1]
+    )
+    return ids if len(ids) <= CHANGED_CADRES_MAX else None
+
+
+def _pending_count(*, stored: list, changed, kinds, live, settled: Exists) -> int:
+    """How many entries of ``kinds`` are still open: the snapshot's count of the user's
+    units less those a visit or a status change has settled since (``changed``: the
+    user's entries of cadres changed since); counted live when the figures are not the
+    snapshot's own (a branch secretary's) or too much has changed."""
+    if changed is not None and stored and all(count is not None for count in stored):
+        if not changed.query.where:  # nothing changed: no query
+            return sum(stored)
+        off_list = Q(settled) | ~Q(cadre__status=CadreStatus.ON_REGISTER)
+        return sum(stored) - changed.filter(kind__in=kinds).filter(off_list).count()
+    return live.filter(kind__in=kinds).exclude(settled).count()
+
+
+def _first_by_date(queryset, kinds, count: int) -> list:
+    """The first ``count`` entries of ``kinds`` by date and name: one index-ordered
+    query per kind, merged (ordering two kinds at once would sort all their rows)."""
+    rows = []
+    for kind in kinds:
+        rows += (
+            queryset.filter(kind=kind)
+            .order_by("occurrence", "sort_name")
+            .only(*ENTRY_FIELDS)[:count]
+        )
+    return sorted(rows, key=lambda entry: (entry.occurrence, entry.sort_name))[:count]
+
+
+def _needs_past_due(*, user: User, today: datetime.date) -> tuple[list, int]:
+    """The 30 care needs past due longest (then names in pinyin order), and how many
+    there are. Read from the needs' index by due date: the earliest due first, and only
+    as far as the 30th one's date (the order among the same date is by name)."""
+    need_filter = scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
+    open_needs = CareNeed.objects.filter(
+        need_filter,
+        status__in=[CareNeed.Status.OPEN, CareNeed.Status.IN_PROGRESS],
+        due_on__lt=today,
+    )
+    if need_filter:
+        count = open_needs.filter(cadre__status=CadreStatus.ON_REGISTER).count()
+    else:
+        # The whole register: the needs less those of cadres who have left it (counted
+        # from the few cadres off the register rather than joined to every cadre).
+        count = (
+            open_needs.count() - open_needs.exclude(cadre__status=CadreStatus.ON_REGISTER).count()
+        )
+    shown = list(
+        open_needs.filter(cadre__status=CadreStatus.ON_REGISTER)
+        .order_by("due_on", "pk")
+        .values_list("due_on", flat=True)[29:30]
+    )
+    up_to = shown[0] if shown else today
+    items = care_need_items(
+        today, need_filter & Q(due_on__lte=up_to) if need_filter else Q(due_on__lte=up_to)
+    )
+    return _most_overdue_first(items, today)[:30], count
+
+
 def dashboard_lists(
     *, user: User, today: datetime.date, snapshot: DashboardSnapshot, by_unit: dict
 ) -> dict:
@@ -227,42 +340,58 @@ def dashboard_lists(
     first): the snapshot's rows in the user's scope, less those a visit since has
     settled and those no longer on the register; a few indexed queries, whatever the
     size of the register."""
-    entries = DashboardEntry.objects.filter(
-        scope_filter(user=user, unit_path="unit", cadre_path="cadre"),
-        snapshot=snapshot,
-        cadre__status=CadreStatus.ON_REGISTER,
+    scoped = DashboardEntry.objects.filter(
+        scope_filter(user=user, unit_path="unit", cadre_path="cadre"), snapshot=snapshot
     )
+    entries = scoped.filter(cadre__status=CadreStatus.ON_REGISTER)
+    changed_ids = _changed_since(snapshot)
+    changed = None
+    if changed_ids is not None:
+        changed = scoped.filter(cadre_id__in=changed_ids) if changed_ids else scoped.none()
     horizon = today + datetime.timedelta(days=14)
     birthdays = entries.filter(
         kind=DashboardEntry.Kind.BIRTHDAY, occurrence__gte=today, occurrence__lte=horizon
     )
-    overdue = entries.filter(
-        kind__in=[DashboardEntry.Kind.HOSPITAL_VISIT, DashboardEntry.Kind.OVERDUE_VISIT]
-    ).exclude(_not_visited_since())
-    need_filter = scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
+    overdue_kinds = PENDING_FIGURES["pending_overdue"]
+    overdue = entries.exclude(_not_visited_since())
+    needs, needs_count = _needs_past_due(user=user, today=today)
     return {
         # A county's fortnight of birthdays is a few dozen; a city's can be thousands.
-        "birthdays": _items(birthdays.order_by("occurrence", "sort_name")[:BIRTHDAYS_SHOWN], today),
+        "birthdays": _items(
+            birthdays.order_by("occurrence", "sort_name").only(*ENTRY_FIELDS)[:BIRTHDAYS_SHOWN],
+            today,
+        ),
         "birthdays_count": birthdays.count(),
-        "overdue": _items(overdue.order_by("occurrence", "sort_name")[:30], today, overdue=True),
-        "overdue_count": overdue.count(),
-        "needs": _most_overdue_first(care_need_items(today, need_filter or None), today)[:30],
-        "holiday": _next_holiday(entries, snapshot, today, by_unit),
+        "overdue": _items(_first_by_date(overdue, overdue_kinds, 30), today, overdue=True),
+        "overdue_count": _pending_count(
+            stored=[figures.get("pending_overdue") for figures in by_unit.values()],
+            changed=changed,
+            kinds=overdue_kinds,
+            live=entries,
+            settled=_not_visited_since(),
+        ),
+        "needs": needs,
+        "needs_count": needs_count,
+        "holiday": _next_holiday(entries, changed, snapshot, today, by_unit),
     }
 
 
-def _next_holiday(entries, snapshot: DashboardSnapshot, today: datetime.date, by_unit: dict):
+def _next_holiday(
+    entries, changed, snapshot: DashboardSnapshot, today: datetime.date, by_unit: dict
+):
     holiday, occurrence = snapshot.holiday, snapshot.holiday_date
     if holiday is None or occurrence < today:
         return None
     _first, last = holiday_visit_window(holiday, occurrence)
-    remaining = (
-        entries.filter(kind=DashboardEntry.Kind.HOLIDAY_VISIT)
-        .exclude(_not_visited_since(occasion_id=holiday.occasion_id, visited_on__lte=last))
-        .count()
+    remaining = _pending_count(
+        stored=[figures.get("pending_holiday") for figures in by_unit.values()],
+        changed=changed,
+        kinds=PENDING_FIGURES["pending_holiday"],
+        live=entries,
+        settled=_not_visited_since(occasion_id=holiday.occasion_id, visited_on__lte=last),
     )
     audience = sum(figures.get("holiday_audience", 0) for figures in by_unit.values())
-    remaining = min(remaining, audience)
+    remaining = max(0, min(remaining, audience))
     return {
         "holiday": holiday,
         "date": occurrence,

@@ -118,6 +118,55 @@ def unit_figures(
     return by_unit
 
 
+# The lists whose length the dashboard shows, by the figure that keeps it per unit.
+PENDING_FIGURES = {
+    "pending_holiday": (DashboardEntry.Kind.HOLIDAY_VISIT,),
+    "pending_overdue": (DashboardEntry.Kind.HOSPITAL_VISIT, DashboardEntry.Kind.OVERDUE_VISIT),
+}
+# Months of visits kept per unit for the chart of the last twelve (one more, so that a
+# snapshot a day old still covers the chart's first month).
+CHART_MONTHS = 13
+
+
+def _add_pending_counts(by_unit: dict[int, dict], entries: list[DashboardEntry]) -> None:
+    """Each unit's number of overdue and holiday entries: the dashboard shows these
+    less what has been settled since, instead of counting 100,000 entries."""
+    for figures in by_unit.values():
+        figures.update(dict.fromkeys(PENDING_FIGURES, 0))
+    for entry in entries:
+        for name, kinds in PENDING_FIGURES.items():
+            if entry.kind in kinds:
+                by_unit[entry.unit_id][name] += 1
+
+
+def chart_first_month(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month ``months - 1`` months before that of ``day``."""
+    index = day.year * 12 + day.month - 1 - (months - 1)
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _add_visits_by_month(by_unit: dict[int, dict], *, day: datetime.date) -> None:
+    """Each unit's done visits by month and occasion before ``day`` (the chart adds
+    the visits made since live): ``{"2026-05": {"<occasion id>": n}}``."""
+    for figures in by_unit.values():
+        figures["visits_by_month"] = {}
+    rows = (
+        Visit.objects.filter(
+            status=Visit.Status.DONE,
+            visited_on__gte=chart_first_month(day, CHART_MONTHS),
+            visited_on__lt=day,
+        )
+        .values("cadre__unit_id", "visited_on", "occasion_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        months = by_unit.setdefault(row["cadre__unit_id"], {"visits_by_month": {}})
+        month = months["visits_by_month"].setdefault(row["visited_on"].strftime("%Y-%m"), {})
+        occasion = str(row["occasion_id"])
+        month[occasion] = month.get(occasion, 0) + row["total"]
+
+
 def _entry(snapshot, kind, item, *, cleared_from=None, **details) -> DashboardEntry:
     return DashboardEntry(
         snapshot=snapshot,
@@ -194,6 +243,8 @@ def dashboard_refresh(*, day: datetime.date) -> DashboardSnapshot:
                 )
             )
     DashboardEntry.objects.bulk_create(entries, batch_size=5000)
+    _add_pending_counts(figures_by_unit, entries)
+    _add_visits_by_month(figures_by_unit, day=day)
     DashboardUnitFigures.objects.bulk_create(
         [
             DashboardUnitFigures(snapshot=snapshot, unit_id=unit_id, figures=figures)

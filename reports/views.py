@@ -49,7 +49,9 @@ def dashboard(request):
             "today": today,
             "figures": figures,
             "age_chart": age_band_chart(figures),
-            "visits_chart": visits_by_month_chart(user=request.user, today=today),
+            "visits_chart": visits_by_month_chart(
+                user=request.user, today=today, snapshot=snapshot, by_unit=by_unit
+            ),
             "coverage_chart": coverage_by_unit_chart(by_unit=by_unit),
             "todo": visit_todo_summary(user=request.user, today=today),
             "delivery": delivery_troubles(user=request.user, today=today),

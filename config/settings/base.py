@@ -355,6 +355,10 @@ REMINDER_MESSAGE_ID_DOMAIN = env("REMINDER_MESSAGE_ID_DOMAIN", default="yinling.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="yinling-demo-2026")
 YINLING_ALLOW_DEMO_DATA = env.bool("YINLING_ALLOW_DEMO_DATA", default=True)
 
+# Registry lists on PostgreSQL: a list the planner expects to hold at least this many
+# cadres shows its estimate ("共约 N 条") instead of counting every row; 0 always counts.
+REGISTRY_EXACT_COUNT_BELOW = env.int("REGISTRY_EXACT_COUNT_BELOW", default=5000)
+
 # Ledger import: files with more rows than this are checked and imported by a worker.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 # Ledger import: what an uploaded file may hold (ledger/upload_limits.py). A file past
