@@ -174,32 +174,32 @@ def case_edit(request, pk: int):
     )
 
 
-def _step_case(request, pk: int, step: str) -> AssistanceCase | None:
+def _step_case(request, pk: int, step: str) -> tuple[AssistanceCase, str]:
     """The case for a step page: 403 for a role that never takes the step, 404 outside
-    the user's scope, ``None`` (and a message) when the step is not open to the user on
+    the user's scope; with the reason (else "") when the step is not open to the user on
     this case now."""
     require_editor(user=request.user)
     if not may_take(request.user, step):
         raise PermissionDenied
     case = case_for(user=request.user, pk=pk)
     if may_take_on(request.user, step, case):
-        return case
+        return case, ""
     if step == Step.REVIEW and case.created_by_id == request.user.pk:
-        messages.error(
-            request, _("The case must be reviewed by a colleague: you drafted it yourself.")
-        )
-    else:
-        messages.error(
-            request,
-            _("This step cannot be taken now: the case is %(status)s.")
-            % {"status": case.get_status_display()},
-        )
-    return None
+        return case, _("The case must be reviewed by a colleague: you drafted it yourself.")
+    return case, _("This step cannot be taken now: the case is %(status)s.") % {
+        "status": case.get_status_display()
+    }
 
 
-def _step_page(request, case, step: str, form, done: str, action):
-    """Show the step's form; on a valid POST take the step through ``action``."""
-    if request.method == "POST" and (form is None or form.is_valid()):
+def _step_page(request, case, step: str, form, done: str, action, *, unavailable: str = ""):
+    """Show the step's form; on a valid POST take the step through ``action``. A step
+    not open now shows why (and a POST goes back to the case with the reason)."""
+    if unavailable:
+        if request.method == "POST":
+            messages.error(request, unavailable)
+            return redirect(case)
+        form = None
+    elif request.method == "POST" and (form is None or form.is_valid()):
         try:
             action(form.cleaned_data if form is not None else {})
         except ValidationError as error:
@@ -213,15 +213,19 @@ def _step_page(request, case, step: str, form, done: str, action):
     return render(
         request,
         "assistance/case_step.html",
-        {"case": case, "form": form, "step": step, "title": STEP_LABELS[step]},
+        {
+            "case": case,
+            "form": form,
+            "step": step,
+            "title": STEP_LABELS[step],
+            "unavailable": unavailable,
+        },
     )
 
 
 @login_required
 def case_submit(request, pk: int):
-    case = _step_case(request, pk, Step.SUBMIT)
-    if case is None:
-        return redirect("assistance:detail", pk=pk)
+    case, unavailable = _step_case(request, pk, Step.SUBMIT)
     return _step_page(
         request,
         case,
@@ -229,14 +233,13 @@ def case_submit(request, pk: int):
         None,
         _("The case has been submitted for the unit's review."),
         lambda data: services.assistance_case_submit(case=case, user=request.user),
+        unavailable=unavailable,
     )
 
 
 @login_required
 def case_review(request, pk: int):
-    case = _step_case(request, pk, Step.REVIEW)
-    if case is None:
-        return redirect("assistance:detail", pk=pk)
+    case, unavailable = _step_case(request, pk, Step.REVIEW)
     return _step_page(
         request,
         case,
@@ -246,14 +249,13 @@ def case_review(request, pk: int):
         lambda data: services.assistance_case_review(
             case=case, user=request.user, opinion=data["review_opinion"]
         ),
+        unavailable=unavailable,
     )
 
 
 @login_required
 def case_decide(request, pk: int):
-    case = _step_case(request, pk, Step.DECIDE)
-    if case is None:
-        return redirect("assistance:detail", pk=pk)
+    case, unavailable = _step_case(request, pk, Step.DECIDE)
     form = DecisionForm(request.POST or None, initial={"amount_approved": case.amount_requested})
 
     def decide(data):
@@ -273,14 +275,12 @@ def case_decide(request, pk: int):
         if request.POST.get("decision") == DecisionForm.REFUSE
         else _("The case has been approved.")
     )
-    return _step_page(request, case, Step.DECIDE, form, done, decide)
+    return _step_page(request, case, Step.DECIDE, form, done, decide, unavailable=unavailable)
 
 
 @login_required
 def case_pay(request, pk: int):
-    case = _step_case(request, pk, Step.PAY)
-    if case is None:
-        return redirect("assistance:detail", pk=pk)
+    case, unavailable = _step_case(request, pk, Step.PAY)
     return _step_page(
         request,
         case,
@@ -295,14 +295,13 @@ def case_pay(request, pk: int):
             method=data["payment_method"],
             overspend_reason=data["overspend_reason"],
         ),
+        unavailable=unavailable,
     )
 
 
 @login_required
 def case_close(request, pk: int):
-    case = _step_case(request, pk, Step.CLOSE)
-    if case is None:
-        return redirect("assistance:detail", pk=pk)
+    case, unavailable = _step_case(request, pk, Step.CLOSE)
     return _step_page(
         request,
         case,
@@ -310,6 +309,7 @@ def case_close(request, pk: int):
         None,
         _("The case has been closed."),
         lambda data: services.assistance_case_close(case=case, user=request.user),
+        unavailable=unavailable,
     )
 
 

@@ -12,6 +12,8 @@ from branches.models import BranchRole
 from reminders.models import Digest, Holiday
 from tests.factories import (
     ActivityFactory,
+    AssistanceCaseFactory,
+    AssistanceDocumentFactory,
     BranchAideFactory,
     BranchMeetingFactory,
     BranchRoleFactory,
@@ -84,11 +86,23 @@ EDITING = {
     "ledger:job",
     "ledger:job_progress",
     "ledger:commit",
+    "assistance:new",
+    "assistance:edit",
+    "assistance:submit",
+    "assistance:review",
+    "assistance:decide",
+    "assistance:pay",
+    "assistance:close",
+    "assistance:document_new",
     "distributions:new",
     "distributions:edit",
     "distributions:deliver",
     "distributions:delivery_undo",
 }
+# Steps of an assistance case only the bureau takes, and the review only unit staff take:
+# 403 to the other roles that record.
+BUREAU_STEPS = {"assistance:decide", "assistance:pay", "assistance:close"}
+UNIT_STEPS = {"assistance:review"}
 # The full ID number is shown (on a logged request) to bureau staff and administrators only.
 FULL_ID_NUMBER = {"cadres:id_number"}
 # Import jobs are seen by their own user and administrators only.
@@ -167,6 +181,21 @@ PAGES = {
     "ledger:job": "import_job",
     "ledger:job_progress": "import_job",
     "ledger:commit": "import_job",
+    "assistance:list": None,
+    "assistance:pending": None,
+    "assistance:new": None,
+    "assistance:detail": "assistance_case",
+    "assistance:history": "assistance_case",
+    "assistance:edit": "assistance_case",
+    "assistance:submit": "assistance_case",
+    "assistance:review": "assistance_case",
+    "assistance:decide": "assistance_case",
+    "assistance:pay": "assistance_case",
+    "assistance:close": "assistance_case",
+    "assistance:document_new": "assistance_case",
+    "assistance:document": "assistance_document",
+    "assistance:report_cases": None,
+    "assistance:report_scorecard": None,
     "distributions:list": None,
     "distributions:new": None,
     "distributions:coverage": None,
@@ -230,6 +259,10 @@ def world(db):
             distribution=records[side]["distribution"], cadre=records[side]["cadre"]
         )
         records[side]["aide"] = BranchAideFactory(branch=branch, user=colleague)
+        # A drafted assistance case (drafted by a colleague) with a supporting document.
+        case = AssistanceCaseFactory(cadre=records[side]["cadre"], created_by=colleague)
+        records[side]["assistance_case"] = case
+        records[side]["assistance_document"] = AssistanceDocumentFactory(case=case)
         # A planned visit (its completion, rescheduling and cancellation pages need one).
         records[side]["visit"] = VisitFactory(
             cadre=records[side]["cadre"], status="planned", visited_on=None, due_on=PLANNED_DUE
@@ -280,6 +313,11 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
     if name in FULL_ID_NUMBER and role in (User.Role.UNIT_STAFF, User.Role.BRANCH_SECRETARY):
         assert own.status_code == 403
         return
+    if (name in BUREAU_STEPS and role == User.Role.UNIT_STAFF) or (
+        name in UNIT_STEPS and role in (User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF)
+    ):
+        assert own.status_code == 403
+        return
     assert own.status_code == 200
     if kind in (None, "holiday", "report_slug"):
         return
@@ -317,6 +355,7 @@ def test_branch_secretaries_write_only_for_the_branches_they_lead(client, world,
 
 OTHER_UNIT = "他乡"  # in every name and text of the other unit's records
 PROJECT_APP_LABELS = [
+    "assistance",
     "accounts",
     "cadres",
     "branches",
@@ -385,6 +424,9 @@ def build_admin_records(unit, tag: str) -> dict:
         "reminders.deliveryalert": DeliveryAlertFactory(last_error=f"{tag}SMTP"),
         "ledger.importjob": ImportJobFactory(user=user, original_name=f"{tag}台账.xlsx"),
         "reports.exportrecord": ExportRecord.objects.create(user=user, kind="cadres"),
+        "assistance.assistancecase": AssistanceCaseFactory(
+            cadre=cadre, created_by=user, circumstances=f"{tag}困难"
+        ),
         **_distribution_admin_records(unit, cadre, tag),
     }
 
