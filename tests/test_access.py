@@ -5,10 +5,12 @@ page cannot escape this test without being added to PAGES."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from accounts.models import User
 from branches.models import BranchRole
+from checkups.models import CheckupCampaign
 from reminders.models import Digest, Holiday
 from tests.factories import (
     ActivityFactory,
@@ -19,6 +21,8 @@ from tests.factories import (
     BranchRoleFactory,
     CadreFactory,
     CareNeedFactory,
+    CheckupCampaignFactory,
+    CheckupFactory,
     DeliveryFactory,
     DigestFactory,
     DistributionFactory,
@@ -98,6 +102,7 @@ EDITING = {
     "distributions:edit",
     "distributions:deliver",
     "distributions:delivery_undo",
+    "checkups:record",
 }
 # Steps of an assistance case only the bureau takes, and the review only unit staff take:
 # 403 to the other roles that record.
@@ -204,6 +209,11 @@ PAGES = {
     "distributions:edit": "distribution",
     "distributions:deliver": "distribution",
     "distributions:delivery_undo": "delivery",
+    "checkups:index": None,
+    "checkups:campaign": "checkup_campaign",
+    "checkups:export": "checkup_campaign",
+    "checkups:record": "checkup_cadre",
+    "checkups:report_file": "checkup",
 }
 
 
@@ -224,7 +234,7 @@ def test_every_staff_url_is_covered():
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
     bureau = UnitFactory(name="县委老干部局", code="B", kind="bureau")
     mine = UnitFactory(name="县教育局", code="A", parent=bureau)
     theirs = UnitFactory(name="县财政局", code="C", parent=bureau)
@@ -236,6 +246,8 @@ def world(db):
         "root", "r@example.com", "pw-x-12345"
     )
     records = {}
+    settings.CHECKUPS_PRIVATE_ROOT = str(tmp_path)
+    checkup_campaign = CheckupCampaignFactory()
     for side, unit in (("mine", mine), ("theirs", theirs)):
         colleague = UserFactory(unit=unit)
         records[side] = {
@@ -259,6 +271,13 @@ def world(db):
             distribution=records[side]["distribution"], cadre=records[side]["cadre"]
         )
         records[side]["aide"] = BranchAideFactory(branch=branch, user=colleague)
+        # The unit's cadre in the checkup campaign every unit shares, with a report scan.
+        records[side]["checkup_campaign"] = checkup_campaign
+        records[side]["checkup"] = CheckupFactory(
+            campaign=checkup_campaign,
+            cadre=records[side]["cadre"],
+            report_file=ContentFile(b"%PDF-1.4", name="report.pdf"),
+        )
         # A drafted assistance case (drafted by a colleague) with a supporting document.
         case = AssistanceCaseFactory(cadre=records[side]["cadre"], created_by=colleague)
         records[side]["assistance_case"] = case
@@ -283,6 +302,8 @@ def url_for(name, kind, records):
         return reverse(name, args=[Holiday.objects.get(name="春节").pk])
     if kind == "report_slug":  # a standard table: its figures are scoped, not the page
         return reverse(name, args=["age-bands"])
+    if kind == "checkup_cadre":  # a cadre in the campaign every unit shares
+        return reverse(name, args=[records["checkup_campaign"].pk, records["cadre"].pk])
     return reverse(name, args=[records[kind].pk]) if kind else reverse(name)
 
 
@@ -319,7 +340,7 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
         assert own.status_code == 403
         return
     assert own.status_code == 200
-    if kind in (None, "holiday", "report_slug"):
+    if kind in (None, "holiday", "report_slug", "checkup_campaign"):
         return
     other = client.get(url_for(name, kind, records["theirs"]))
     sees_everything = role in (User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF)
@@ -364,6 +385,7 @@ PROJECT_APP_LABELS = [
     "ledger",
     "reports",
     "distributions",
+    "checkups",
 ]
 # Configuration shared by every unit (not of one unit): the same rows for everyone.
 SHARED_ADMIN_MODELS = {
@@ -372,6 +394,7 @@ SHARED_ADMIN_MODELS = {
     "reminders.reminderrule",
     "reminders.planrun",
     "reports.yeartheme",
+    "checkups.checkupcampaign",
 }
 # Third-party admins (permission groups, sign-in failures, schedules): no role's group is
 # granted them, so only administrators use them.
@@ -428,6 +451,11 @@ def build_admin_records(unit, tag: str) -> dict:
             cadre=cadre, created_by=user, circumstances=f"{tag}困难"
         ),
         **_distribution_admin_records(unit, cadre, tag),
+        "checkups.checkup": CheckupFactory(
+            campaign=CheckupCampaign.objects.first() or CheckupCampaignFactory(),
+            cadre=cadre,
+            result_summary=f"{tag}体检",
+        ),
     }
 
 
