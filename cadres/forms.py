@@ -1,4 +1,5 @@
 import html
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -41,18 +42,27 @@ class LongSelect(forms.Select):
     option would cost more than the rest of the page."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                f'<option value="{_escaped(option["value"])}"'
-                f"{' selected' if option['selected'] else ''}>{_escaped(option['label'])}</option>"
-                for option in options
-            )
-            if group_name:
+        # The choices are read straight, not through get_context(): that builds a dict
+        # of a dozen keys for each of thousands of options.
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if "id" not in final_attrs and attrs and attrs.get("id"):
+            final_attrs["id"] = attrs["id"]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        chosen = {"" if v is None else str(v) for v in values}
+        parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
+
+        def option(option_value, label):
+            text = "" if option_value is None else str(option_value)
+            selected = " selected" if text in chosen else ""
+            return f'<option value="{_escaped(text)}"{selected}>{_escaped(label)}</option>'
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', group_value))
+                parts.extend(option(v, label) for v, label in group_label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # every part is escaped above
 
@@ -195,6 +205,7 @@ class VisitForm(forms.ModelForm):
             "visitors",
             "leaders",
             "condolence_money",
+            "gifts_value",
             "gifts",
             "notes",
             "heart_to_heart",
@@ -234,6 +245,13 @@ class VisitForm(forms.ModelForm):
         if "visitors" in self.fields:
             staff_choices(self.fields["visitors"], staff)
             self.fields["visitors"].required = False
+        # The value of the gifts (慰问经费, with the money): left empty, it is none.
+        if "gifts_value" in self.fields:
+            self.fields["gifts_value"].required = False
+
+    def clean_gifts_value(self):
+        value = self.cleaned_data.get("gifts_value")
+        return Decimal("0") if value is None else value
 
     def _offers_thoughts(self) -> bool:
         user = self.thoughts_user
