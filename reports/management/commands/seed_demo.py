@@ -27,6 +27,7 @@ from cadres.demo import (
     seed_visits,
 )
 from cadres.models import Cadre
+from checkups.demo import seed_checkups
 from distributions.demo import seed_distributions
 
 
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 rng=rng, cadres=people, branches=branches, teams=teams, today=today
             )
             counts.update(seed_distributions(rng=rng, cadres=people, org=org, today=today))
+            counts["checkups"] = seed_checkups(rng=rng, cadres=people, org=org, today=today)
             self._link_secretary_logins(org, password=settings.DEMO_PASSWORD)
             role_groups_sync()
         # Statistics for the planner, once the rows are committed (see analyze_tables).
