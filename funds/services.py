@@ -30,9 +30,25 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 from accounts.scoping import visible_unit_ids
+from cadres.models import VisitOccasion
 
-from .models import FEN, BudgetLine, Expense, ExpenseSource
-from .roles import can_override_budget, can_record_expenses
+from .budget import budget_compute
+from .models import (
+    FEN,
+    OTHER_LINE_CODES,
+    BudgetAdjustment,
+    BudgetComputation,
+    BudgetLine,
+    Expense,
+    ExpenseSource,
+    Standard,
+)
+from .roles import (
+    can_adjust_budget,
+    can_manage_standards,
+    can_override_budget,
+    can_record_expenses,
+)
 from .selectors import is_line_code, line_remaining
 
 
@@ -170,3 +186,183 @@ def expense_void(*, expense: Expense, user: User, reason: str) -> Expense:
     expense._history_user = user
     expense.save()
     return expense
+
+
+# --- Standards --------------------------------------------------------------------------
+
+
+def _require_standards_manager(user: User) -> None:
+    if not can_manage_standards(user=user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def standard_save(*, user: User, standard: Standard) -> Standard:
+    """Add or change a standard (administrators only)."""
+    _require_standards_manager(user)
+    standard.full_clean()
+    standard._history_user = user
+    standard.save()
+    return standard
+
+
+@transaction.atomic
+def standard_delete(*, user: User, standard: Standard) -> None:
+    """Remove a standard (its history keeps it); the budget changes only when it is
+    computed again."""
+    _require_standards_manager(user)
+    standard._history_user = user
+    standard.delete()
+
+
+@transaction.atomic
+def standards_copy_year(*, user: User, from_year: int, to_year: int) -> int:
+    """Start a year's standards from another year's (only into a year that has none)."""
+    _require_standards_manager(user)
+    if Standard.objects.filter(year=to_year).exists():
+        raise ValidationError(_("%(year)s already has standards.") % {"year": to_year})
+    copied = 0
+    for standard in Standard.objects.filter(year=from_year).order_by("pk"):
+        standard.pk = None
+        standard.id = None
+        standard._state.adding = True
+        standard.year = to_year
+        standard_save(user=user, standard=standard)
+        copied += 1
+    if not copied:
+        raise ValidationError(_("%(year)s has no standards to copy.") % {"year": from_year})
+    return copied
+
+
+# --- The budget -------------------------------------------------------------------------
+
+
+def _link_unbudgeted_expenses(line: BudgetLine) -> None:
+    """Expenses recorded before their line existed now belong to it."""
+    Expense.objects.filter(
+        unit_id=line.unit_id,
+        line_code=line.code,
+        line__isnull=True,
+        spent_on__year=line.year,
+    ).update(line=line)
+
+
+@transaction.atomic
+def budget_apply(
+    *, user: User, year: int, register_date: datetime.date, digest: str | None = None
+) -> BudgetComputation:
+    """Write the year's budget as computed from the register on ``register_date``:
+    each line's computed amount and heads are replaced, its adjustments kept (the
+    budget = computed + adjustments). ``digest`` is the fingerprint of the figures the
+    user saw; if the register or the standards changed since, nothing is written and
+    ``ValidationError`` asks to look again."""
+    _require_standards_manager(user)
+    preview = budget_compute(year=year, register_date=register_date)
+    if digest is not None and digest != preview.digest:
+        raise ValidationError(
+            _("The register or the standards changed since these figures were shown; look again.")
+        )
+    if not preview.standards_count:
+        raise ValidationError(_("%(year)s has no standards yet.") % {"year": year})
+    below = preview.below_zero
+    if below:
+        raise ValidationError(
+            _("Adjustments would take these lines below zero: %(lines)s.")
+            % {"lines": ", ".join(f"{line.unit} · {line.occasion}" for line in below)}
+        )
+    changed = 0
+    for computed in preview.lines:
+        line = computed.current
+        if line is None:
+            line = BudgetLine(year=year, unit=computed.unit, code=computed.code)
+            line.occasion = computed.occasion
+        elif not computed.is_changed and line.register_date == register_date:
+            continue
+        if computed.is_changed:
+            changed += 1
+        line.amount = computed.new_budget
+        line.computed_amount = computed.amount
+        line.heads = computed.heads
+        line.calculation = computed.calculation
+        line.register_date = register_date
+        line.full_clean()
+        line._history_user = user
+        line._change_reason = _("Computed from the register on %(day)s") % {
+            "day": register_date.isoformat()
+        }
+        line.save()
+        _link_unbudgeted_expenses(line)
+    return BudgetComputation.objects.create(
+        year=year,
+        register_date=register_date,
+        total=preview.total,
+        lines_changed=changed,
+        applied_by=user,
+    )
+
+
+@transaction.atomic
+def budget_line_adjust(
+    *,
+    user: User,
+    amount: Decimal,
+    reason: str,
+    line: BudgetLine | None = None,
+    unit: Unit | None = None,
+    code: str = "",
+    year: int | None = None,
+) -> BudgetAdjustment:
+    """Add to (positive) or take from (negative) a budget line, with a reason; the line
+    of ``unit``, ``code`` and ``year`` is created if there is none (the budget for
+    activities, subscriptions, assistance and other spending starts this way). A line
+    never goes below zero."""
+    if not can_adjust_budget(user=user):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors.setdefault("reason", []).append(_("Give the reason for the adjustment."))
+    if amount is None or Decimal(amount) == 0:
+        errors.setdefault("amount", []).append(_("Give an amount other than zero."))
+    elif Decimal(amount) != Decimal(amount).quantize(FEN):
+        errors.setdefault("amount", []).append(_("Give the amount in yuan and fen."))
+    if line is None and not is_line_code(code):
+        errors.setdefault("code", []).append(_("Unknown budget line."))
+    if errors:
+        raise ValidationError(errors)
+    amount = Decimal(amount).quantize(FEN)
+    if line is None:
+        lines = BudgetLine.objects.select_for_update()
+        line = lines.filter(unit=unit, code=code, year=year).first()
+        if line is None:
+            line = BudgetLine(
+                year=year,
+                unit=unit,
+                code=code,
+                occasion=VisitOccasion.objects.filter(code=code).first()
+                if code not in OTHER_LINE_CODES
+                else None,
+            )
+    else:
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    if line.amount + amount < 0:
+        raise ValidationError(
+            {
+                "amount": [
+                    _("The line holds %(amount)s yuan; it cannot go below zero.")
+                    % {"amount": yuan(line.amount)}
+                ]
+            }
+        )
+    line.amount += amount
+    line.full_clean()
+    line._history_user = user
+    line._change_reason = reason[:100]
+    created = line.pk is None
+    line.save()
+    if created:
+        _link_unbudgeted_expenses(line)
+    adjustment = BudgetAdjustment(line=line, amount=amount, reason=reason, made_by=user)
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
