@@ -17,6 +17,7 @@ from accounts.demo import demo_already_seeded, seed_units_and_users
 from accounts.models import Unit, User
 from accounts.services import role_groups_sync
 from activities.demo import seed_activities, seed_honours, seed_teams
+from assistance.demo import seed_assistance
 from branches.demo import seed_branches
 from cadres.bulk import analyze_tables
 from cadres.demo import (
@@ -124,6 +125,11 @@ class Command(BaseCommand):
             counts.update(seed_distributions(rng=rng, cadres=people, org=org, today=today))
             counts["checkups"] = seed_checkups(rng=rng, cadres=people, org=org, today=today)
             self._link_secretary_logins(org, password=settings.DEMO_PASSWORD)
+            counts.update(
+                seed_assistance(
+                    rng=rng, cadres=people, org=org, today=today, password=settings.DEMO_PASSWORD
+                )
+            )
             role_groups_sync()
         # Statistics for the planner, once the rows are committed (see analyze_tables).
         analyze_tables(
