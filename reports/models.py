@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class YearTheme(models.Model):
@@ -147,3 +150,48 @@ class DashboardUnitFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.unit_id}"
+
+
+class ScorecardMeasure(models.TextChoices):
+    """The measures of the annual unit scorecard (目标考核), each a share from 0 to 1."""
+
+    VISIT_COVERAGE = "visit_coverage", _("Visit coverage")
+    SPRING_FESTIVAL = "spring_festival", _("Spring Festival visits before the day")
+    OVERDUE_VISITS = "overdue_visits", _("Visits overdue at year end")
+    HOSPITAL_STAYS = "hospital_stays", _("Hospital stays visited within 3 days")
+    NEEDS_ON_TIME = "needs_on_time", _("Needs resolved by their due date")
+    CHECKUPS = "checkups", _("Health checkups done")
+    DISTRIBUTIONS = "distributions", _("Distributions reached")
+    BRANCH_MEETINGS = "branch_meetings", _("Branch meetings held")
+
+
+class ScorecardWeight(models.Model):
+    """How much one measure counts in a unit's score; administrators set the weights."""
+
+    measure = models.CharField(
+        _("measure"), max_length=20, choices=ScorecardMeasure.choices, unique=True
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0 leaves the measure out of the score."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scorecard weight")
+        verbose_name_plural = _("scorecard weights")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__lte=100), name="scorecardweight_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()}: {self.weight}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:scorecard_weights")

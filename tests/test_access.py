@@ -77,6 +77,7 @@ EDITING = {
     "cadres:need_resolve",
     "branches:aide_new",
     "branches:aide_remove",
+    "reports:scorecard_weights",
     "activities:new",
     "activities:edit",
     "activities:membership_new",
@@ -117,6 +118,11 @@ OWN_ONLY = {"import_job"}
 # EDITING, so the walk below expects 200 for their branch and 404 for another unit's;
 # test_branch_secretaries_write_only_for_the_branches_they_lead covers the rest.
 BRANCH_SECRETARY_WRITES = {"branches:meeting_new", "branches:meeting_edit"}
+# Units are assessed: branch secretaries, whose scope is their branches' members, are
+# refused the unit scorecard (403); unit staff see their own units' rows.
+UNIT_REPORTS = {"reports:scorecard", "reports:scorecard_list"}
+# The scorecard's weights are set by administrators only (403 for everyone else).
+ADMINISTRATORS_ONLY = {"reports:scorecard_weights"}
 # URL name → the kind of record its <pk> is (None: no argument).
 PAGES = {
     "home": None,
@@ -158,6 +164,9 @@ PAGES = {
     "reports:dashboard": None,
     "reports:index": None,
     "reports:table": "report_slug",
+    "reports:scorecard": None,
+    "reports:scorecard_list": None,
+    "reports:scorecard_weights": None,
     "reports:export_cadres": None,
     "reports:export_visits": None,
     "reports:export_attendance": None,
@@ -334,6 +343,12 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
     if name in FULL_ID_NUMBER and role in (User.Role.UNIT_STAFF, User.Role.BRANCH_SECRETARY):
         assert own.status_code == 403
         return
+    if role == User.Role.BRANCH_SECRETARY and name in UNIT_REPORTS:
+        assert own.status_code == 403
+        return
+    if name in ADMINISTRATORS_ONLY and role != User.Role.ADMINISTRATOR:
+        assert own.status_code == 403
+        return
     if (name in BUREAU_STEPS and role == User.Role.UNIT_STAFF) or (
         name in UNIT_STEPS and role in (User.Role.ADMINISTRATOR, User.Role.BUREAU_STAFF)
     ):
@@ -394,6 +409,7 @@ SHARED_ADMIN_MODELS = {
     "reminders.reminderrule",
     "reminders.planrun",
     "reports.yeartheme",
+    "reports.scorecardweight",
     "checkups.checkupcampaign",
 }
 # Third-party admins (permission groups, sign-in failures, schedules): no role's group is
@@ -844,6 +860,7 @@ def downloads(client):
         reverse("reports:export_cadres"), {"columns": [c.key for c in ledger_columns()]}
     )
     responses["visits"] = client.post(reverse("reports:export_visits"), period)
+    responses["scorecard"] = client.get(reverse("reports:scorecard"), {"format": "xlsx"})
     responses["attendance"] = client.post(reverse("reports:export_attendance"), period)
     texts = {}
     for name, response in responses.items():
@@ -880,6 +897,8 @@ def test_every_list_shows_only_rows_of_the_viewers_scope(client, lists_world, ro
             response = client.get(url, follow=True)
             if response.status_code == 403 and role == User.Role.BRANCH_SECRETARY:
                 continue  # a page that records, refused to those who read
+            if response.status_code == 403 and url in map(reverse, ADMINISTRATORS_ONLY):
+                continue
             assert response.status_code == 200, url
             body = response.content.decode(errors="replace")
             problems += [f"{url} shows {mark}" for mark in hidden if mark in body]
