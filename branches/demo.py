@@ -12,7 +12,7 @@ from accounts.demo import DemoOrganisation
 from cadres.bulk import bulk_insert, bulk_insert_values
 from cadres.models import Cadre, CadreStatus, PoliticalStatus
 
-from .models import BranchMeeting, BranchRole, PartyBranch
+from .models import BranchAide, BranchMeeting, BranchRole, PartyBranch
 
 FEATURES = [
     "红色宣讲团",
@@ -183,7 +183,32 @@ def seed_branches(
     _seed_meetings(
         rng=rng, branches=branches, branch_members=branch_members, roles=roles, today=today
     )
+    _seed_aides(branches=branches, org=org, today=today)
     return [general, *branches]
+
+
+# 在职干部协助: the first few branches each have a serving staff member of their unit.
+AIDED_BRANCHES = 6
+AIDE_NOTES = ["党建指导员", "联系支部，参加主题党日", "协助组织生活、送学上门"]
+
+
+def _seed_aides(*, branches, org: DemoOrganisation, today: datetime.date) -> None:
+    aides = []
+    for index, branch in enumerate(branches[:AIDED_BRANCHES]):
+        staff = org.staff_by_unit.get(branch.unit_id)
+        if staff is None and org.bureau_staff:
+            staff = org.bureau_staff[index % len(org.bureau_staff)]
+        if staff is None:
+            continue
+        aides.append(
+            BranchAide(
+                branch=branch,
+                user=staff,
+                started_on=_plus_years_safe(today, -1),
+                note=AIDE_NOTES[index % len(AIDE_NOTES)],
+            )
+        )
+    bulk_insert(BranchAide, aides)
 
 
 def _plus_years_safe(day: datetime.date, years: int) -> datetime.date:

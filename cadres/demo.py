@@ -239,6 +239,18 @@ def _milestone(age: int) -> bool:
     return age >= 90 or age in (70, 80)
 
 
+DEMO_THOUGHTS = [
+    "关心县里老旧小区改造进度，希望加装电梯。",
+    "对子女工作调动有顾虑，情绪稍有波动，已做疏导。",
+    "希望多组织老干部参观县里新建项目。",
+    "担心老伴身体，希望就医方面得到协助。",
+]
+
+
+def _demo_thoughts(cadre: Cadre) -> str:
+    return DEMO_THOUGHTS[cadre.pk % len(DEMO_THOUGHTS)] if cadre.pk % 5 == 0 else ""
+
+
 def seed_visits(
     *, rng: random.Random, cadres: list[Cadre], org: DemoOrganisation, today: datetime.date
 ) -> int:
@@ -270,6 +282,7 @@ def seed_visits(
         money=0,
         gifts="",
         notes="",
+        thoughts="",
     ):
         visits.append(
             Visit(
@@ -282,6 +295,8 @@ def seed_visits(
                 condolence_money=Decimal(money),
                 gifts=gifts,
                 notes=notes,
+                heart_to_heart=bool(thoughts),
+                thoughts=thoughts,
                 leaders="局领导" if code in ("condolence", "milestone_birthday") else "",
                 recorded_by_id=cadre.liaison_id,
             )
@@ -325,6 +340,8 @@ def seed_visits(
                     day=day,
                     mode=rng.choice([Visit.Mode.HOME, Visit.Mode.PHONE, Visit.Mode.VIDEO]),
                     notes="了解近况，身体、生活情况良好。",
+                    # 谈心谈话 with a note of the cadre's thinking, one routine visit in 5.
+                    thoughts=_demo_thoughts(cadre),
                 )
         if cadre.status == CadreStatus.DECEASED:
             due = cadre.died_on + datetime.timedelta(days=3)

@@ -89,8 +89,22 @@ def assessment_day(*, year: int, today: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), today)
 
 
+# As seeded by the migration; a measure whose row is missing counts with its default.
+DEFAULT_WEIGHTS = {
+    ScorecardMeasure.VISIT_COVERAGE: 20,
+    ScorecardMeasure.SPRING_FESTIVAL: 15,
+    ScorecardMeasure.OVERDUE_VISITS: 10,
+    ScorecardMeasure.HOSPITAL_STAYS: 10,
+    ScorecardMeasure.NEEDS_ON_TIME: 15,
+    ScorecardMeasure.CHECKUPS: 10,
+    ScorecardMeasure.DISTRIBUTIONS: 10,
+    ScorecardMeasure.BRANCH_MEETINGS: 10,
+}
+
+
 def scorecard_weights() -> dict[str, int]:
-    weights = dict.fromkeys(ScorecardMeasure.values, 0)
+    """The weight of each measure, as administrators set it."""
+    weights = {str(code): weight for code, weight in DEFAULT_WEIGHTS.items()}
     weights.update(ScorecardWeight.objects.values_list("measure", "weight"))
     return weights
 

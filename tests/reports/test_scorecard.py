@@ -273,3 +273,34 @@ def test_spring_festival_not_yet_come_is_not_available(world, superuser):
     with time_machine.travel(datetime.datetime(2026, 2, 1, 10, tzinfo=ZONE), tick=False):
         card = unit_scorecard(user=superuser, year=2026)
     assert card.total.figures[M.SPRING_FESTIVAL] is None
+
+
+def test_checkups_and_distributions_of_the_year(world, superuser, bureau):
+    from tests.factories import (
+        CheckupCampaignFactory,
+        CheckupFactory,
+        DeliveryFactory,
+        DistributionFactory,
+    )
+
+    a, b = world["a"], world["b"]
+    campaign = CheckupCampaignFactory(year=2026)
+    for cadre in (a[1], a[2], b[1]):
+        CheckupFactory(campaign=campaign, cadre=cadre)
+    CheckupCampaignFactory(year=2025)  # another year's
+    briefing = DistributionFactory(unit=bureau, year=2026)
+    for cadre in (a[1], b[1], b[2]):
+        DeliveryFactory(distribution=briefing, cadre=cadre)
+    card = unit_scorecard(user=superuser, year=2026)
+    by_name = {row.name: figures(row) for row in card.rows}
+    assert by_name["县教育局"][M.CHECKUPS] == (2, 4)
+    assert by_name["县财政局"][M.CHECKUPS] == (1, 2)
+    assert by_name["县教育局"][M.DISTRIBUTIONS] == (1, 4)
+    assert by_name["县财政局"][M.DISTRIBUTIONS] == (2, 2)
+    assert all(measure.available for measure in card.measures)
+
+
+def test_missing_weight_rows_count_with_their_defaults(world, superuser):
+    ScorecardWeight.objects.all().delete()
+    card = unit_scorecard(user=superuser, year=2026)
+    assert [row.score for row in card.rows] == [85.7, 51.6]
