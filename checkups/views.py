@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from accounts.forms import form_add_service_errors
 from accounts.params import parse_ids, parse_search
@@ -48,7 +47,9 @@ def index(request):
 
 
 def _filtered(request, rows):
-    form = FilterForm(request.GET or None, **pending_filter_choices(rows=rows))
+    form = FilterForm(
+        request.GET or None, initial={"status": PENDING}, **pending_filter_choices(rows=rows)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status", PENDING) if request.GET.get("status") is not None else PENDING
     unit, liaison = filters.get("unit"), filters.get("liaison")
@@ -131,7 +132,6 @@ def campaign(request, pk: int):
     )
 
 
-@require_safe
 @login_required
 def export(request, pk: int):
     """The list on the campaign page (by default who is not yet checked) as .xlsx."""
@@ -219,7 +219,6 @@ def record(request, pk: int, cadre_pk: int):
     )
 
 
-@require_safe
 @login_required
 def report_file(request, pk: int):
     """A checkup's report scan: only for those whose scope holds the cadre (else 404),
