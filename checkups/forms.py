@@ -55,7 +55,6 @@ class CheckupForm(forms.Form):
         label=_("report scan"),
         required=False,
         validators=[FileExtensionValidator(REPORT_EXTENSIONS)],
-        help_text=_("PDF or image, up to %(mb)s MB. Kept privately.") % {"mb": REPORT_MAX_MB},
     )
     follow_up_on = forms.DateField(
         label=_("follow-up visit due"),
@@ -74,6 +73,9 @@ class CheckupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["hospital"] = hospital_field(campaign)
         self.order_fields(["checked_on", "hospital", "result"])
+        self.fields["report_file"].help_text = _(
+            "PDF or image, up to %(mb)s MB. Kept privately."
+        ) % {"mb": REPORT_MAX_MB}
         today = timezone.localdate()
         self.fields["checked_on"].widget.attrs["max"] = today.isoformat()
 
