@@ -81,7 +81,7 @@ def test_my_reminders_lists_only_ones_own(people, liaison):
 def test_the_digest_is_sent_once_with_a_link_to_the_form(people, liaison, campaign):
     moment = datetime.datetime(2026, 6, 16, 7, 30, tzinfo=SHANGHAI)
     with time_machine.travel(moment, tick=False):
-        created, digests = reminders_plan_day(day=FIRST_DAY)
+        created, _digests = reminders_plan_day(day=FIRST_DAY)
         assert created == 3
         digest = Digest.objects.get(recipient=liaison)
         assert digest_send(digest_id=digest.pk)
