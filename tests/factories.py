@@ -357,7 +357,7 @@ class AssistanceCaseFactory(DjangoModelFactory):
     cadre = factory.SubFactory(CadreFactory)
     unit = factory.SelfAttribute("cadre.unit")
     category = "medical"
-    circumstances = "住院治疗，自付医疗费用较高"
+    circumstances = "住院治疗 自付医疗费用较高"
     amount_requested = factory.LazyFunction(lambda: Decimal("3000.00"))
     created_by = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..unit"))
 
