@@ -371,6 +371,7 @@ class AssistanceDocumentFactory(DjangoModelFactory):
 
     class Meta:
         model = "assistance.AssistanceDocument"
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(AssistanceCaseFactory)
     file = ASSISTANCE_TEST_DOCUMENT

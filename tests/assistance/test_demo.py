@@ -1,5 +1,6 @@
 """seed_demo adds a dozen assistance cases in every state, the same for the same seed."""
 
+import io
 from collections import Counter
 
 import pytest
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_dozen_cases_in_every_state():
-    call_command("seed_demo", "--cadres", "400", "--seed", "7", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--cadres", "400", "--seed", "7", stdout=io.StringIO())
     cases = AssistanceCase.objects.all()
     assert cases.count() == 12
     states = Counter(cases.values_list("status", flat=True))

@@ -55,8 +55,12 @@ def test_a_unit_opens_a_case_the_bureau_approves_and_pays(client, cadre, people)
     assert response.status_code == 302
     response = client.post(
         reverse("assistance:pay", args=[case.pk]),
-        {"paid_on": datetime.date.today().isoformat(), "amount_paid": "4000.00",
-         "payment_method": "bank", "overspend_reason": ""},
+        {
+            "paid_on": datetime.date.today().isoformat(),
+            "amount_paid": "4000.00",
+            "payment_method": "bank",
+            "overspend_reason": "",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()

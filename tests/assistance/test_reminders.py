@@ -81,7 +81,9 @@ def test_the_digest_names_the_case_once_and_links_it(make_case, people):
 def test_my_reminders_page_lists_only_my_steps(make_case, people):
     case = make_case("submitted")
     sections = upcoming_sections(user=people["colleague"], today=datetime.date.today())
-    texts = [item["text"] for s in sections if s["kind"] == "assistance_step" for item in s["items"]]
+    texts = [
+        item["text"] for s in sections if s["kind"] == "assistance_step" for item in s["items"]
+    ]
     assert len(texts) == 1 and case.cadre.name in texts[0]
     assert not [
         s

@@ -107,12 +107,10 @@ def test_screen_print_and_xlsx_show_the_same_figures(client, year_of_cases, peop
     response = client.get(reverse("assistance:report_cases"), {"year": 2026, "format": "xlsx"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.worksheets[0]
-    total = [cell for cell in sheet[sheet.max_row]]
+    total = list(sheet[sheet.max_row])
     assert [c.value for c in total[-3:]] == [9300.5, 6700.5, 5200.5]
     assert all(c.data_type == "n" and c.number_format == "0.00" for c in total[-3:])
-    score = client.get(
-        reverse("assistance:report_scorecard"), {"year": 2026, "format": "xlsx"}
-    )
+    score = client.get(reverse("assistance:report_scorecard"), {"year": 2026, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(score.streaming_content))).worksheets[0]
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[1:8] == [5, 4, 2, 5200.5, 15, 20, 3]

@@ -75,7 +75,7 @@ def test_each_step_by_each_role(make_case, people, step, role):
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_no_step_is_taken_from_another_status(make_case, people, step):
-    start, _end, allowed = STEPS[step]
+    start, _end, _allowed = STEPS[step]
     user = people["colleague" if step == "review" else "bureau"]
     for status in ["draft", "submitted", "reviewed", "approved", "refused", "paid", "closed"]:
         if status == start:

@@ -50,14 +50,18 @@ def signed_in(browser, live_server, username):
     return context, page
 
 
+def downloaded(download):
+    """The downloaded workbook (Playwright's file has no .xlsx suffix)."""
+    with open(download.path(), "rb") as file:
+        return load_workbook(io.BytesIO(file.read()))
+
+
 def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_unit_case_approved_and_paid_shows_in_the_reports(
-    live_server, browser, office, tmp_path
-):
+def test_a_unit_case_approved_and_paid_shows_in_the_reports(live_server, browser, office, tmp_path):
     cadre = office
     year = timezone.localdate().year
     # The unit drafts the case, attaches a document and submits it.
@@ -125,7 +129,7 @@ def test_a_unit_case_approved_and_paid_shows_in_the_reports(
     page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.click("[data-xlsx]")
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).worksheets[0]
+    sheet = downloaded(download.value).worksheets[0]
     row = [cell.value for cell in sheet[sheet.max_row]]
     assert row[1] == 1 and row[-3:] == [5000, 4000, 4000]
     assert sheet.cell(sheet.max_row, len(row)).number_format == "0.00"
@@ -136,7 +140,7 @@ def test_a_unit_case_approved_and_paid_shows_in_the_reports(
     assert score[1:9] == ["1", "1", "1", "4,000.00", "0.0", "0", "1", "0"]
     with page.expect_download() as download:
         page.click("[data-xlsx]")
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).worksheets[0]
+    sheet = downloaded(download.value).worksheets[0]
     row = [cell.value for cell in sheet[sheet.max_row]]
     assert row[1:5] == [1, 1, 1, 4000] and row[7] == 1
     context.close()
