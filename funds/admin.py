@@ -6,7 +6,7 @@ computed amount plus its adjustments and refuse overspending."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from accounts.scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, UnitScopedAdminMixin
 
 from .models import BudgetAdjustment, BudgetComputation, BudgetLine, Expense, Standard
 from .roles import can_manage_standards, can_read_funds
@@ -89,6 +89,15 @@ class BudgetLineAdmin(ReadByFundReaders, ScopedHistoryAdmin):
     list_select_related = ["unit", "occasion"]
     search_fields = ["unit__name", "code"]
     inlines = [AdjustmentInline]
+
+
+@admin.register(BudgetAdjustment)
+class BudgetAdjustmentAdmin(ReadByFundReaders, UnitScopedAdminMixin, admin.ModelAdmin):
+    unit_path = "line__unit"
+    list_display = ["made_at", "line", "amount", "made_by", "reason"]
+    list_select_related = ["line__unit", "line__occasion", "made_by"]
+    list_filter = ["line__year"]
+    search_fields = ["reason", "line__unit__name"]
 
 
 @admin.register(Expense)

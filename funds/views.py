@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.audit import history_entries
 from accounts.models import Unit, User
@@ -168,10 +167,11 @@ def line_history(request, pk: int):
 
 
 @login_required
-@require_POST
 def line_adjust(request, pk: int):
     _require_adjuster(request.user)
     line = _line(request, pk)
+    if request.method != "POST":
+        return line_detail(request, pk)  # the form is on the line's page
     form = AdjustmentForm(request.POST)
     if form.is_valid():
         try:
@@ -288,11 +288,12 @@ def standard_delete(request, pk: int):
 
 
 @login_required
-@require_POST
 def standards_copy(request):
     _require_standards_manager(request.user)
     today = timezone.localdate()
     _form, year = read_year(request.GET, today=today)
+    if request.method != "POST":
+        return redirect(f"{reverse('funds:standards')}?year={year}")
     years = list(Standard.objects.values_list("year", flat=True).distinct())
     form = CopyStandardsForm(request.POST, years=years)
     if form.is_valid():
@@ -459,9 +460,10 @@ def expense_detail(request, pk: int):
 
 
 @login_required
-@require_POST
 def expense_void(request, pk: int):
     expense = _expense(request, pk)
+    if request.method != "POST":
+        return expense_detail(request, pk)  # the form is on the expense's page
     form = VoidForm(request.POST)
     if form.is_valid():
         try:
@@ -498,8 +500,7 @@ def visit_budget(request):
     Read from the visit form's fields: ``cadre`` and ``occasion`` (or the ``visit``
     being completed or corrected), ``visited_on`` (else ``due_on``, else today),
     ``condolence_money`` and ``gifts_value``."""
-    if not can_read_funds(user=request.user):
-        return render(request, "funds/_visit_budget.html", {})
+    _require_reader(request.user)
     params = request.GET
     visit = None
     visit_id = parse_id(params.get("visit"))

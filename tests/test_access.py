@@ -36,6 +36,12 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from tests.funds.factories import (
+    BudgetAdjustmentFactory,
+    BudgetLineFactory,
+    ExpenseFactory,
+    StandardFactory,
+)
 
 pytestmark = pytest.mark.django_db
 PLANNED_DUE = datetime.date(2026, 6, 11)
@@ -118,6 +124,18 @@ OWN_ONLY = {"import_job"}
 # EDITING, so the walk below expects 200 for their branch and 404 for another unit's;
 # test_branch_secretaries_write_only_for_the_branches_they_lead covers the rest.
 BRANCH_SECRETARY_WRITES = {"branches:meeting_new", "branches:meeting_edit"}
+# Branch secretaries handle no money: every page of the funds answers them 403.
+# The standards and the budget's computation are for administrators (403 to everyone
+# else); adjusting a budget line is for the bureau and administrators (403 to unit
+# staff).
+MONEY_ADMINISTRATORS = {
+    "funds:standards",
+    "funds:standards_copy",
+    "funds:standard_edit",
+    "funds:standard_delete",
+    "funds:compute",
+}
+MONEY_BUREAU = {"funds:line_new", "funds:line_adjust"}
 # Units are assessed: branch secretaries, whose scope is their branches' members, are
 # refused the unit scorecard (403); unit staff see their own units' rows.
 UNIT_REPORTS = {"reports:scorecard", "reports:scorecard_list"}
@@ -218,6 +236,23 @@ PAGES = {
     "distributions:edit": "distribution",
     "distributions:deliver": "distribution",
     "distributions:delivery_undo": "delivery",
+    "funds:overview": None,
+    "funds:line_new": None,
+    "funds:line_detail": "budget_line",
+    "funds:line_adjust": "budget_line",
+    "funds:line_history": "budget_line",
+    "funds:standards": None,
+    "funds:standards_copy": None,
+    "funds:standard_edit": "funds_standard",
+    "funds:standard_delete": "funds_standard",
+    "funds:compute": None,
+    "funds:expenses": None,
+    "funds:expense_new": None,
+    "funds:expense_detail": "expense",
+    "funds:expense_void": "expense",
+    "funds:visit_budget": None,
+    "funds:report": None,
+    "funds:reach": None,
     "checkups:index": None,
     "checkups:campaign": "checkup_campaign",
     "checkups:export": "checkup_campaign",
@@ -280,6 +315,10 @@ def world(db, settings, tmp_path):
             distribution=records[side]["distribution"], cadre=records[side]["cadre"]
         )
         records[side]["aide"] = BranchAideFactory(branch=branch, user=colleague)
+        # The unit's 春节 budget line and an expense of its own (standards are shared).
+        records[side]["budget_line"] = BudgetLineFactory(unit=unit)
+        records[side]["expense"] = ExpenseFactory(unit=unit)
+        records[side]["funds_standard"] = StandardFactory(note=side)
         # The unit's cadre in the checkup campaign every unit shares, with a report scan.
         records[side]["checkup_campaign"] = checkup_campaign
         records[side]["checkup"] = CheckupFactory(
@@ -343,6 +382,16 @@ def test_each_role_sees_its_own_and_never_another_units_records(client, world, r
     if name in FULL_ID_NUMBER and role in (User.Role.UNIT_STAFF, User.Role.BRANCH_SECRETARY):
         assert own.status_code == 403
         return
+    if name.startswith("funds:") and (
+        role == User.Role.BRANCH_SECRETARY
+        or (name in MONEY_ADMINISTRATORS and role != User.Role.ADMINISTRATOR)
+        or (name in MONEY_BUREAU and role == User.Role.UNIT_STAFF)
+    ):
+        assert own.status_code == 403
+        return
+    if kind == "funds_standard":  # shared by every unit
+        assert own.status_code == 200
+        return
     if role == User.Role.BRANCH_SECRETARY and name in UNIT_REPORTS:
         assert own.status_code == 403
         return
@@ -399,6 +448,7 @@ PROJECT_APP_LABELS = [
     "reminders",
     "ledger",
     "reports",
+    "funds",
     "distributions",
     "checkups",
 ]
@@ -409,6 +459,8 @@ SHARED_ADMIN_MODELS = {
     "reminders.reminderrule",
     "reminders.planrun",
     "reports.yeartheme",
+    "funds.standard",
+    "funds.budgetcomputation",
     "reports.scorecardweight",
     "checkups.checkupcampaign",
 }
@@ -467,6 +519,7 @@ def build_admin_records(unit, tag: str) -> dict:
             cadre=cadre, created_by=user, circumstances=f"{tag}困难"
         ),
         **_distribution_admin_records(unit, cadre, tag),
+        **_funds_admin_records(unit, tag),
         "checkups.checkup": CheckupFactory(
             campaign=CheckupCampaign.objects.first() or CheckupCampaignFactory(),
             cadre=cadre,
@@ -482,6 +535,15 @@ def _distribution_admin_records(unit, cadre, tag: str) -> dict:
         "distributions.delivery": DeliveryFactory(
             distribution=distribution, cadre=cadre, notes=f"{tag}送学上门"
         ),
+    }
+
+
+def _funds_admin_records(unit, tag: str) -> dict:
+    line = BudgetLineFactory(unit=unit)
+    return {
+        "funds.budgetline": line,
+        "funds.budgetadjustment": BudgetAdjustmentFactory(line=line, reason=f"{tag}追加"),
+        "funds.expense": ExpenseFactory(unit=unit, payee=f"{tag}收款方"),
     }
 
 
@@ -596,7 +658,12 @@ def test_branch_secretaries_get_no_admin_even_as_staff_with_permissions(client, 
 # Admins whose rows are each user's own (administrators see all): import jobs.
 OWN_USER_ADMIN_MODELS = {"ledger.importjob"}
 # Admins for administrators only, whatever permissions a login holds.
-ADMINISTRATOR_ONLY_ADMIN_MODELS = {"cadres.idnumberdisclosure", "reminders.deliveryalert"}
+ADMINISTRATOR_ONLY_ADMIN_MODELS = {
+    "cadres.idnumberdisclosure",
+    "reminders.deliveryalert",
+    "funds.standard",
+    "funds.budgetcomputation",
+}
 
 
 def expected_admin_status(model_admin, request, view: str, obj) -> int:
@@ -722,6 +789,7 @@ LISTS_OF_EVERY_CADRE = {
     "activities:suggestions",
     "activities:teams",
     "reminders:campaign",
+    "funds:reach",
 }
 
 
@@ -749,6 +817,8 @@ def lists_world(db):
         their_staff = UserFactory(unit=theirs, full_name=f"{OTHER_UNIT}联络员")
         DigestFactory(recipient=their_staff, status=Digest.Status.FAILED)
         routine = VisitOccasion.objects.get(code="routine")
+        # A 春节 standard: the per-head report lists every cadre in scope (none visited).
+        StandardFactory(year=2026)
 
         def cadre(name: str, unit, liaison, *, team_name: str, activity_title: str):
             person = CadreFactory(
@@ -862,6 +932,9 @@ def downloads(client):
     responses["visits"] = client.post(reverse("reports:export_visits"), period)
     responses["scorecard"] = client.get(reverse("reports:scorecard"), {"format": "xlsx"})
     responses["attendance"] = client.post(reverse("reports:export_attendance"), period)
+    for page in ("funds:report", "funds:reach"):
+        key = page.replace(":", "_")  # the feed's token below is made of the last key
+        responses[key] = client.get(reverse(page), {"year": 2026, "format": "xlsx"})
     texts = {}
     for name, response in responses.items():
         if response.status_code == 403:  # not for this role
@@ -897,6 +970,10 @@ def test_every_list_shows_only_rows_of_the_viewers_scope(client, lists_world, ro
             response = client.get(url, follow=True)
             if response.status_code == 403 and role == User.Role.BRANCH_SECRETARY:
                 continue  # a page that records, refused to those who read
+            if response.status_code == 403 and url in {
+                reverse(n) for n in MONEY_ADMINISTRATORS | MONEY_BUREAU if PAGES[n] is None
+            }:
+                continue
             if response.status_code == 403 and url in map(reverse, ADMINISTRATORS_ONLY):
                 continue
             assert response.status_code == 200, url

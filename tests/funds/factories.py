@@ -7,8 +7,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from cadres.models import VisitOccasion
-from funds.models import BudgetLine, Expense, Standard
-from tests.factories import UnitFactory
+from funds.models import BudgetAdjustment, BudgetComputation, BudgetLine, Expense, Standard
+from tests.factories import UnitFactory, UserFactory
 
 
 class StandardFactory(DjangoModelFactory):
@@ -42,3 +42,23 @@ class ExpenseFactory(DjangoModelFactory):
     amount = Decimal("100.00")
     payee = "县老年大学"
     source = "activity"
+
+
+class BudgetAdjustmentFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetAdjustment
+
+    line = factory.SubFactory(BudgetLineFactory)
+    amount = Decimal("100.00")
+    reason = "追加"
+    made_by = factory.SubFactory(UserFactory, role="bureau_staff")
+
+
+class BudgetComputationFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetComputation
+
+    year = 2026
+    register_date = datetime.date(2026, 1, 1)
+    total = Decimal("0.00")
+    applied_by = factory.SubFactory(UserFactory, role="administrator", unit=None)
