@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from accounts.models import Unit, User
 from tests import factories
+from tests.funds import factories as funds_factories
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "cadres", "branches", "activities", "reminders"]
+PROJECT_APPS = ["accounts", "cadres", "branches", "activities", "reminders", "funds"]
 
 FACTORIES = {
     "accounts.unit": factories.UnitFactory,
@@ -27,6 +28,7 @@ FACTORIES = {
     "branches.partybranch": factories.PartyBranchFactory,
     "branches.branchrole": factories.BranchRoleFactory,
     "branches.branchmeeting": factories.BranchMeetingFactory,
+    "branches.branchaide": factories.BranchAideFactory,
     "branches.branchaide": factories.BranchAideFactory,
     "activities.team": factories.TeamFactory,
     "activities.teammembership": factories.TeamMembershipFactory,
@@ -42,6 +44,11 @@ FACTORIES = {
     "reminders.calendarfeed": factories.CalendarFeedFactory,
     "reminders.planproblem": factories.PlanProblemFactory,
     "reminders.deliveryalert": factories.DeliveryAlertFactory,
+    "funds.standard": funds_factories.StandardFactory,
+    "funds.budgetcomputation": funds_factories.BudgetComputationFactory,
+    "funds.budgetline": funds_factories.BudgetLineFactory,
+    "funds.budgetadjustment": funds_factories.BudgetAdjustmentFactory,
+    "funds.expense": funds_factories.ExpenseFactory,
 }
 SEEDED = {label for label, factory in FACTORIES.items() if factory is None}
 
