@@ -29,7 +29,6 @@ FACTORIES = {
     "branches.branchrole": factories.BranchRoleFactory,
     "branches.branchmeeting": factories.BranchMeetingFactory,
     "branches.branchaide": factories.BranchAideFactory,
-    "branches.branchaide": factories.BranchAideFactory,
     "activities.team": factories.TeamFactory,
     "activities.teammembership": factories.TeamMembershipFactory,
     "activities.activity": factories.ActivityFactory,
