@@ -128,6 +128,8 @@ def cadre_timeline(*, cadre: Cadre) -> list[TimelineEntry]:
         if day is None:
             continue
         badge = "" if visit.status == Visit.Status.DONE else visit.get_status_display()
+        if visit.heart_to_heart and not badge:
+            badge = str(_("Heart-to-heart talk"))
         visitors = join_list(user.display_name for user in visit.visitors.all())
         text = f"{visit.occasion}" + (parenthesized(visitors) if visitors else "")
         entries.append(

@@ -242,3 +242,10 @@ def test_export_carries_the_talk_and_the_note_only_for_readers(client, people, t
     assert rows[1][-2] == "是"
     assert (rows[1][-1] == SECRET) is (role in READERS)
     assert all(SECRET not in str(cell) for cell in rows[1][:-1])
+
+
+def test_the_cadre_timeline_marks_the_talk(client, people):
+    VisitFactory(cadre=people["cadre"], heart_to_heart=True, thoughts=SECRET)
+    client.force_login(people["colleague"])
+    page = client.get(reverse("cadres:detail", args=[people["cadre"].pk])).content.decode()
+    assert "谈心谈话" in page and SECRET not in page
