@@ -147,7 +147,11 @@ def hospital_items(
     limit = datetime.timedelta(days=(rule.threshold_days if rule else None) or HOSPITAL_VISIT_DAYS)
     zone = timezone.get_current_timezone()
     starts: set[tuple[int, datetime.date]] = set()
-    history = Cadre.history.model.objects.order_by("id", "history_date", "history_id")
+    rows = Cadre.history.model.objects
+    # Only the records of cadres who have ever been in hospital are walked.
+    history = rows.filter(id__in=rows.filter(health=Health.IN_HOSPITAL).values("id")).order_by(
+        "id", "history_date", "history_id"
+    )
     if cadre_filter:
         history = history.filter(id__in=Cadre.objects.filter(cadre_filter).values("pk"))
     previous: tuple[int, str] | None = None
