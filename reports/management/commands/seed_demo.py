@@ -30,6 +30,7 @@ from cadres.demo import (
 from cadres.models import Cadre
 from checkups.demo import seed_checkups
 from distributions.demo import seed_distributions
+from funds.demo import seed_funds
 
 
 class Command(BaseCommand):
@@ -130,6 +131,8 @@ class Command(BaseCommand):
                     rng=rng, cadres=people, org=org, today=today, password=settings.DEMO_PASSWORD
                 )
             )
+            # Last: it prices the visits and links the payments recorded above to lines.
+            counts.update(seed_funds(rng=rng, cadres=people, org=org, today=today))
             role_groups_sync()
         # Statistics for the planner, once the rows are committed (see analyze_tables).
         analyze_tables(
