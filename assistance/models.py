@@ -19,33 +19,29 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 @deconstructible
 class PrivateDocumentStorage(FileSystemStorage):
-    """Supporting documents on disk under ``ASSISTANCE_DOCUMENTS_DIR`` (by default
-    ``var/private/assistance``), which no URL serves: a document is read only through
-    the scoped download view. The location is read when first used, so tests (and a
-    deployment's settings) may move it."""
+    """Supporting documents on disk under ``PRIVATE_FILES_ROOT/assistance``, which no
+    URL serves: a document is read only through the scoped download view. The location
+    is read from the settings each time, so tests (and a deployment's settings) may move
+    it."""
 
     def __init__(self):
         super().__init__()
 
-    @cached_property
+    @property
     def base_location(self):
-        return str(
-            getattr(settings, "ASSISTANCE_DOCUMENTS_DIR", None)
-            or Path(settings.VAR_DIR) / "private" / "assistance"
-        )
+        return str(Path(settings.PRIVATE_FILES_ROOT) / "assistance")
 
-    @cached_property
+    @property
     def location(self):
         return str(Path(self.base_location).resolve())
 
-    @cached_property
+    @property
     def base_url(self):
         return None
 

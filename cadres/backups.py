@@ -3,7 +3,9 @@
 A backup is a folder ``yinling-YYYYmmdd-HHMMSS`` holding a consistent copy of the
 database — SQLite's online backup API into ``db.sqlite3``, or ``pg_dump --format=custom``
 into ``db.dump`` — a ``manifest.json`` (when, which engine, the migrations applied, the
-rows of every table and the SHA-256 of the copy) and the uploaded media (cadre photos).
+rows of every table and the SHA-256 of the copy), the uploaded media (cadre photos) and
+the private uploads of PRIVATE_FILES_ROOT (assistance documents, checkup report scans;
+see backup_files.py).
 
 What is *not* in it, by design:
 
@@ -39,15 +41,20 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from . import encryption
+from .backup_files import (
+    MEDIA,
+    MEDIA_LEFT_OUT,
+    PRIVATE,
+    files_copy_media,
+    files_copy_private,
+    files_restore,
+)
 from .models import Cadre
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "db.sqlite3", "postgresql": "db.dump"}
-MEDIA = "media"
 KEY_FILE = "field-keys.json"
-# Uploaded ledgers (ledger/models.py, upload_path): ID numbers in clear.
-MEDIA_LEFT_OUT = ("ledger/imports",)
 KEYS_NOTE = (
     "ID numbers are stored encrypted, and their keys are not in this backup: keep "
     "YINLING_FIELD_ENCRYPTION_KEYS and YINLING_LOOKUP_HASH_KEY (on a laptop, "
@@ -119,7 +126,8 @@ def backup_create(*, parent: Path | None = None, with_keys: bool = False) -> tup
         else:
             counts, migrations = _postgres_backup(target)
         target.chmod(0o600)
-        media_files = _copy_media(work / MEDIA)
+        media_files = files_copy_media(work / MEDIA)
+        private_files = files_copy_private(work / PRIVATE)
         if with_keys:
             shutil.copy2(key_file, work / KEY_FILE)
             (work / KEY_FILE).chmod(0o600)
@@ -137,6 +145,7 @@ def backup_create(*, parent: Path | None = None, with_keys: bool = False) -> tup
             "row_counts": dict(sorted(counts.items())),
             "media_files": media_files,
             "media_left_out": list(MEDIA_LEFT_OUT),
+            "private_files": private_files,
             "field_keys": "included" if with_keys else "not included",
             "field_keys_note": KEYS_INCLUDED_NOTE if with_keys else KEYS_NOTE,
         }
@@ -185,19 +194,6 @@ def _postgres_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]
         return _counts(cursor, tables), _migrations(cursor)
 
 
-def _copy_media(target: Path) -> int:
-    source = Path(settings.MEDIA_ROOT)
-    if not source.is_dir():
-        return 0
-    left_out = {source / part for part in MEDIA_LEFT_OUT}
-
-    def ignore(folder, names):
-        return [name for name in names if Path(folder) / name in left_out]
-
-    shutil.copytree(source, target, ignore=ignore)
-    return sum(1 for path in target.rglob("*") if path.is_file())
-
-
 # ------------------------------------------------------------------------------
 # Restore
 # ------------------------------------------------------------------------------
@@ -227,9 +223,9 @@ def backup_read_manifest(folder: Path) -> dict:
 
 
 def backup_restore(*, folder: Path) -> Restored:
-    """Replace the database (and add the media) with the backup in ``folder``, then
-    compare every table's rows with the manifest. Stop the web app, the worker and beat
-    first: the database is replaced under them."""
+    """Replace the database (and add the media and private files) with the backup in
+    ``folder``, then compare every table's rows with the manifest. Stop the web app, the
+    worker and beat first: the database is replaced under them."""
     folder = Path(folder)
     manifest = backup_read_manifest(folder)
     database_file = folder / manifest["database_file"]
@@ -254,8 +250,7 @@ def backup_restore(*, folder: Path) -> Restored:
         # restored tables are planned as if they were empty (see cadres.bulk.analyze_tables).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    if (folder / MEDIA).is_dir():
-        shutil.copytree(folder / MEDIA, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+    files_restore(folder)
     restored = Restored(manifest=manifest, counts={})
     if (folder / KEY_FILE).is_file():
         restored.keys_installed = _install_key_file(folder / KEY_FILE)

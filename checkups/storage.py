@@ -1,12 +1,12 @@
-"""Where checkup report scans are kept: a private directory under the var dir, never
-under MEDIA_ROOT (which a web server may publish). The files are served only by
-``checkups.views.report_file``, after the scope check."""
+"""Where checkup report scans are kept: ``checkups/`` in PRIVATE_FILES_ROOT (by default
+var/private), never under MEDIA_ROOT (which a web server may publish). The files are
+served only by ``checkups.views.report_file``, after the scope check."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -16,17 +16,17 @@ from django.utils.deconstruct import deconstructible
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
-    """A file system storage without a public address. Its directory is read from the
-    settings each time (``CHECKUPS_PRIVATE_ROOT``, or ``private/`` in the var dir), so
-    that a test can point it elsewhere."""
+    """A file system storage without a public address. Its directory,
+    ``PRIVATE_FILES_ROOT``, is read from the settings each time, so that a test can point
+    it elsewhere; the names it is given (``report_path``) all begin with ``checkups/``,
+    the app's subfolder there, as they always have."""
 
     def __init__(self):
         super().__init__(base_url=None)
 
     @property
     def base_location(self):
-        configured = getattr(settings, "CHECKUPS_PRIVATE_ROOT", None)
-        return str(configured or Path(settings.VAR_DIR) / "private")
+        return str(settings.PRIVATE_FILES_ROOT)
 
     @property
     def location(self):

@@ -1,8 +1,17 @@
 import pytest
+from django.test import override_settings
 
 from accounts.models import User
 
 from .factories import UnitFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_files_root(tmp_path_factory):
+    """Private uploads that a test writes go to a temporary folder, never to the
+    machine's var/private (a test may point PRIVATE_FILES_ROOT at its own folder)."""
+    with override_settings(PRIVATE_FILES_ROOT=tmp_path_factory.mktemp("private")):
+        yield
 
 
 @pytest.fixture

@@ -268,6 +268,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Private uploads (assistance documents, checkup report scans), each app in its own
+# subfolder. No URL serves them: they are read only through views that check the scope.
+# Keep it out of MEDIA_ROOT, and back it up (``manage.py backup`` copies it).
+PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # ------------------------------------------------------------------------------

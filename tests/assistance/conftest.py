@@ -9,7 +9,6 @@ import time_machine
 
 from accounts.models import User
 from assistance import services
-from assistance.models import private_documents
 from branches.models import BranchRole
 from tests.factories import (
     AssistanceCaseFactory,
@@ -25,13 +24,10 @@ NOW = datetime.datetime(2026, 6, 10, 10, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture(autouse=True)
 def private_dir(tmp_path, settings):
-    """Documents written by a test go to its own directory."""
-    settings.ASSISTANCE_DOCUMENTS_DIR = str(tmp_path / "private")
-    for name in ("base_location", "location"):
-        private_documents.__dict__.pop(name, None)
-    yield tmp_path / "private"
-    for name in ("base_location", "location"):
-        private_documents.__dict__.pop(name, None)
+    """Documents written by a test go to a directory of its own (the storage reads the
+    setting each time); the value is the assistance subfolder, where they land."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    return tmp_path / "private" / "assistance"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import User
-from assistance.models import AssistanceCase, private_documents
+from assistance.models import AssistanceCase
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 
@@ -24,18 +24,14 @@ PASSWORD = "pw-for-tests-1"
 
 @pytest.fixture
 def office(tmp_path, settings):
-    settings.ASSISTANCE_DOCUMENTS_DIR = str(tmp_path / "private")
-    for name in ("base_location", "location"):
-        private_documents.__dict__.pop(name, None)
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     bureau = UnitFactory(name="县委老干部局", code="B", kind="bureau")
     unit = UnitFactory(name="县教育局", code="EDU", parent=bureau)
     UserFactory(username="drafter", full_name="起草人", unit=unit)
     UserFactory(username="reviewer", full_name="审核人", unit=unit)
     UserFactory(username="bureau", full_name="局员", unit=bureau, role=User.Role.BUREAU_STAFF)
     cadre = CadreFactory(name="赵大明", unit=unit, hardship="extreme", living_situation="alone")
-    yield cadre
-    for name in ("base_location", "location"):
-        private_documents.__dict__.pop(name, None)
+    return cadre
 
 
 def signed_in(browser, live_server, username):

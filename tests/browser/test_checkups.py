@@ -35,7 +35,7 @@ def sign_in(page, base_url, username, password=PASSWORD):
 def test_the_bureau_sees_who_is_still_to_check_and_a_liaison_records_a_finding(
     live_server, browser, page, shot, settings, tmp_path
 ):
-    settings.CHECKUPS_PRIVATE_ROOT = str(tmp_path)
+    settings.PRIVATE_FILES_ROOT = tmp_path
     today = timezone.localdate()
     bureau = UnitFactory(name="县委老干部局", code="B", kind="bureau")
     edu = UnitFactory(name="县教育局", code="EDU", parent=bureau)

@@ -1,7 +1,8 @@
 """``manage.py backup`` and ``manage.py restore``: the demo registry round-trips (every
-table's rows, and the cadre table byte for byte), on a SQLite file and — when
-DATABASE_URL names PostgreSQL, as in CI's second pass — on PostgreSQL with pg_dump and
-pg_restore. The keys of the ID numbers stay out of a backup unless --with-keys."""
+table's rows, the cadre table byte for byte, the media and the private files), on a
+SQLite file and — when DATABASE_URL names PostgreSQL, as in CI's second pass — on
+PostgreSQL with pg_dump and pg_restore. The keys of the ID numbers stay out of a backup
+unless --with-keys."""
 
 import json
 import os
@@ -52,17 +53,23 @@ with connection.cursor() as cursor:
 """
 
 
+# Settings of the machine the suite runs on that an installation must not take.
+NOT_INHERITED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "MEDIA_ROOT",
+    "PRIVATE_FILES_ROOT",
+)
+
+
 class Installation:
     """A Yinling installation on the embedded defaults in its own var folder, driven by
     manage.py in subprocesses, as an operator would."""
 
     def __init__(self, var_dir: Path, database_url: str | None = None):
         self.var_dir = var_dir
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MEDIA_ROOT")
-        }
+        self.env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         self.env.update(
             DJANGO_SETTINGS_MODULE="config.settings.local",
             YINLING_IGNORE_DOTENV="1",
@@ -108,6 +115,12 @@ def round_trip(site: Installation) -> None:
     (media / "cadres" / "photos" / "2026" / "portrait.jpg").write_bytes(b"\xff\xd8photo")
     (media / "ledger" / "imports" / "2026" / "12").mkdir(parents=True)
     (media / "ledger" / "imports" / "2026" / "12" / "upload.xlsx").write_bytes(b"ID numbers")
+    # Private uploads (an assistance document, a checkup scan), by default in var/private.
+    private = site.var_dir / "private"
+    scans = ["assistance/cases/1/record.pdf", "checkups/2026/scan.pdf"]
+    for name in scans:
+        (private / name).parent.mkdir(parents=True)
+        (private / name).write_bytes(b"%PDF-1.4 " + name.encode())
     before = site.snapshot()
     assert before["counts"]["cadres_cadre"] == 200
 
@@ -122,9 +135,12 @@ def round_trip(site: Installation) -> None:
     assert (folder / "media" / "cadres" / "photos" / "2026" / "portrait.jpg").exists()
     # Uploaded ledgers hold ID numbers in clear: never in a backup.
     assert not (folder / "media" / "ledger" / "imports").exists()
+    assert manifest["private_files"] == 2
+    assert all((folder / "private" / name).is_file() for name in scans)
 
     site.shell(CHANGE)
     (media / "cadres" / "photos" / "2026" / "portrait.jpg").unlink()
+    shutil.rmtree(private)
     changed = site.snapshot()
     assert changed["counts"]["cadres_visit"] < before["counts"]["cadres_visit"]
     assert changed["cadres"] != before["cadres"]
@@ -138,6 +154,8 @@ def round_trip(site: Installation) -> None:
     assert re.search(r"cadres_cadre\s+200\s+200\s+ok", output)
     assert site.snapshot() == before
     assert (media / "cadres" / "photos" / "2026" / "portrait.jpg").read_bytes() == b"\xff\xd8photo"
+    for name in scans:
+        assert (private / name).read_bytes() == b"%PDF-1.4 " + name.encode()
     # The restored database is the app's again (sequences included): a new cadre is saved.
     site.shell(
         "from accounts.models import Unit; from tests.factories import CadreFactory; "

@@ -20,7 +20,7 @@ def frozen():
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Report scans go to a directory of the test's own."""
-    settings.CHECKUPS_PRIVATE_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

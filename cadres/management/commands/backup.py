@@ -1,5 +1,5 @@
-"""``manage.py backup [--to DIR] [--with-keys]``: a consistent copy of the database and
-the uploaded media in a dated folder (see cadres/backups.py)."""
+"""``manage.py backup [--to DIR] [--with-keys]``: a consistent copy of the database, the
+uploaded media and the private files in a dated folder (see cadres/backups.py)."""
 
 from pathlib import Path
 
@@ -11,8 +11,9 @@ from cadres.backups import BackupError, backup_create
 class Command(BaseCommand):
     help = (
         "Write a consistent copy of the database (SQLite online backup or pg_dump), a "
-        "manifest and the uploaded media to DIR/yinling-YYYYmmdd-HHMMSS (default DIR: "
-        "var/backups). The keys of the ID numbers are not included."
+        "manifest, the uploaded media and the private files (PRIVATE_FILES_ROOT) to "
+        "DIR/yinling-YYYYmmdd-HHMMSS (default DIR: var/backups). The keys of the ID "
+        "numbers are not included."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         counts = manifest["row_counts"]
         self.stdout.write(
             f"{len(counts)} tables, {sum(counts.values())} rows "
-            f"({counts.get('cadres_cadre', 0)} cadres), {manifest['media_files']} media files; "
+            f"({counts.get('cadres_cadre', 0)} cadres), {manifest['media_files']} media files, "
+            f"{manifest['private_files']} private files; "
             f"sha256 {manifest['sha256']}"
         )
         self.stdout.write(self.style.WARNING(manifest["field_keys_note"]))

@@ -12,8 +12,9 @@ from cadres.backups import KEY_TABLES, BackupError, backup_read_manifest, backup
 class Command(BaseCommand):
     help = (
         "Replace the whole database with a backup folder written by `manage.py backup` "
-        "(and copy its media back), after checking its checksum; then compare the rows "
-        "of every table with the manifest. Stop the web app, the worker and beat first."
+        "(and copy its media and private files back), after checking its checksum; then "
+        "compare the rows of every table with the manifest. Stop the web app, the worker "
+        "and beat first."
     )
 
     def add_arguments(self, parser):
