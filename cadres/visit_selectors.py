@@ -126,7 +126,7 @@ def visit_todo_list(*, user: User, filters: dict, today: datetime.date) -> Query
 
 def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
     """The dashboard's 待办走访 panel: how many planned visits are overdue, due today and
-    due in the coming days, and the first few of them — two queries."""
+    due in the coming days, and the first few of them — three queries."""
     ahead = today + datetime.timedelta(days=TO_DO_DAYS_AHEAD)
     queryset = planned_visits(user=user)
     counts = queryset.aggregate(
@@ -134,11 +134,15 @@ def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
         today=Count("id", filter=Q(due_on=today)),
         coming=Count("id", filter=Q(due_on__gt=today, due_on__lte=ahead)),
     )
-    first = list(
-        _in_todo_order(queryset.filter(due_on__lte=ahead).select_related("cadre", "occasion"))[
-            :DASHBOARD_TO_DO_SHOWN
-        ]
-    )
+    due = queryset.filter(due_on__lte=ahead)
+    # The first few are due no later than the few-th earliest date: only the visits up
+    # to that day are joined and sorted by name (a province has a thousand a week).
+    nth_date = due.order_by("due_on").values_list("due_on", flat=True)[
+        DASHBOARD_TO_DO_SHOWN - 1 : DASHBOARD_TO_DO_SHOWN
+    ]
+    if nth_date:
+        due = due.filter(due_on__lte=nth_date[0])
+    first = list(_in_todo_order(due.select_related("cadre", "occasion"))[:DASHBOARD_TO_DO_SHOWN])
     return {
         **counts,
         "due": counts["overdue"] + counts["today"] + counts["coming"],

@@ -23,7 +23,8 @@ from cadres.models import (
     occasion_colour,
 )
 from cadres.pinyin import pinyin_sort_key
-from reminders.rules import care_need_items, holiday_visit_window
+from reminders.care_need_rules import care_need_items
+from reminders.holiday_rules import holiday_visit_window
 
 from .charts import bar_chart, horizontal_bars, month_label
 from .models import DashboardEntry, DashboardSnapshot, DashboardUnitFigures
@@ -282,11 +283,32 @@ def _pending_count(*, stored: list, changed, kinds, live, settled: Exists) -> in
     user's entries of cadres changed since); counted live when the figures are not the
     snapshot's own (a branch secretary's) or too much has changed."""
     if changed is not None and stored and all(count is not None for count in stored):
-        if not changed.query.where:  # nothing changed: no query
+        if changed.query.is_empty():  # nothing changed since: no query
             return sum(stored)
         off_list = Q(settled) | ~Q(cadre__status=CadreStatus.ON_REGISTER)
         return sum(stored) - changed.filter(kind__in=kinds).filter(off_list).count()
     return live.filter(kind__in=kinds).exclude(settled).count()
+
+
+def _birthday_count(*, by_unit: dict, changed, birthdays, today, horizon) -> int:
+    """Birthdays from ``today`` to ``horizon``: the snapshot's counts by day of the
+    user's units less those of cadres who have left the register since; counted live
+    for a branch secretary's few branches or when too much has changed."""
+    stored = [figures.get("birthdays_by_day") for figures in by_unit.values()]
+    if changed is None or not stored or any(days is None for days in stored):
+        return birthdays.count()
+    first, last = today.isoformat(), horizon.isoformat()
+    total = sum(n for days in stored for day, n in days.items() if first <= day <= last)
+    if changed.query.is_empty():
+        return total
+    return (
+        total
+        - changed.filter(
+            kind=DashboardEntry.Kind.BIRTHDAY, occurrence__gte=today, occurrence__lte=horizon
+        )
+        .exclude(cadre__status=CadreStatus.ON_REGISTER)
+        .count()
+    )
 
 
 def _first_by_date(queryset, kinds, count: int) -> list:
@@ -361,7 +383,9 @@ def dashboard_lists(
             birthdays.order_by("occurrence", "sort_name").only(*ENTRY_FIELDS)[:BIRTHDAYS_SHOWN],
             today,
         ),
-        "birthdays_count": birthdays.count(),
+        "birthdays_count": _birthday_count(
+            by_unit=by_unit, changed=changed, birthdays=birthdays, today=today, horizon=horizon
+        ),
         "overdue": _items(_first_by_date(overdue, overdue_kinds, 30), today, overdue=True),
         "overdue_count": _pending_count(
             stored=[figures.get("pending_overdue") for figures in by_unit.values()],

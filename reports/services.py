@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cadres.age_bands import AgeBand, age_band_q
+from cadres.bulk import analyze_tables
 from cadres.models import (
     Cadre,
     CadreStatus,
@@ -26,18 +27,16 @@ from cadres.models import (
     Visit,
 )
 from cadres.pinyin import pinyin_sort_key
-from reminders.models import Holiday, ReminderKind, ReminderRule
-from reminders.rules import (
-    active_cadres,
-    birthday_items,
+from reminders.birthday_rules import birthday_items
+from reminders.cadre_rows import active_cadres
+from reminders.holiday_rules import (
     holiday_occurrence,
     holiday_visit_window,
     holiday_visited_cadre_ids,
-    hospital_visit_items,
     in_holiday_audience,
-    last_visit_dates,
-    overdue_visit_items,
 )
+from reminders.models import Holiday, ReminderKind, ReminderRule
+from reminders.visit_rules import hospital_visit_items, last_visit_dates, overdue_visit_items
 
 from .models import DashboardEntry, DashboardSnapshot, DashboardUnitFigures
 
@@ -129,14 +128,20 @@ CHART_MONTHS = 13
 
 
 def _add_pending_counts(by_unit: dict[int, dict], entries: list[DashboardEntry]) -> None:
-    """Each unit's number of overdue and holiday entries: the dashboard shows these
-    less what has been settled since, instead of counting 100,000 entries."""
+    """Each unit's number of overdue and holiday entries, and of birthdays by day: the
+    dashboard shows these less what has been settled since, instead of counting the
+    entries (100,000 before a holiday, thousands of birthdays in a fortnight)."""
     for figures in by_unit.values():
         figures.update(dict.fromkeys(PENDING_FIGURES, 0))
+        figures["birthdays_by_day"] = {}
     for entry in entries:
+        figures = by_unit[entry.unit_id]
+        if entry.kind == DashboardEntry.Kind.BIRTHDAY:
+            day = entry.occurrence.isoformat()
+            figures["birthdays_by_day"][day] = figures["birthdays_by_day"].get(day, 0) + 1
         for name, kinds in PENDING_FIGURES.items():
             if entry.kind in kinds:
-                by_unit[entry.unit_id][name] += 1
+                figures[name] += 1
 
 
 def chart_first_month(day: datetime.date, months: int) -> datetime.date:
@@ -252,4 +257,7 @@ def dashboard_refresh(*, day: datetime.date) -> DashboardSnapshot:
         ],
         batch_size=2000,
     )
+    # A day's rows replace the last: without fresh statistics the planner would take
+    # 100,000 new entries for the few it last saw.
+    analyze_tables([DashboardEntry, DashboardUnitFigures])
     return snapshot

@@ -146,3 +146,19 @@ def test_care_needs_past_due_on_the_whole_register(client, unit_a):
     context = client.get(URL).context
     assert context["needs_count"] == 3
     assert gone.pk not in {item.cadre_id for item in context["needs"]}
+
+
+def test_birthday_count_reads_the_days_stored_and_follows_deaths(client, staff, unit_a):
+    soon = datetime.date.today() + datetime.timedelta(days=4)
+    cadres = [
+        CadreFactory(unit=unit_a, birth_date=soon.replace(year=soon.year - 75)) for _ in range(3)
+    ]
+    snapshot = dashboard_refresh(day=datetime.date.today())
+    stored = DashboardUnitFigures.objects.get(snapshot=snapshot, unit=unit_a).figures
+    assert stored["birthdays_by_day"] == {soon.isoformat(): 3}
+    client.force_login(staff)
+    assert client.get(URL).context["birthdays_count"] == 3
+    cadre_mark_deceased(cadre=cadres[0], died_on=datetime.date.today(), by=staff)
+    context = client.get(URL).context
+    assert context["birthdays_count"] == 2
+    assert cadres[0].pk not in {item.cadre_id for item in context["birthdays"]}
