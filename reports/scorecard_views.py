@@ -30,7 +30,7 @@ from .scorecard import LISTED_MEASURES, Scorecard, unit_scorecard
 from .scorecard_forms import ScorecardWeightsForm
 from .scorecard_services import scorecard_weights_update
 from .scorecard_workbook import scorecard_workbook
-from .statistics import scope_label, year_choices, year_themes
+from .statistics.headings import scope_label, year_choices, year_themes
 
 LIST_PAGE_SIZE = 50
 

@@ -22,16 +22,10 @@ from .selectors import (
     visits_by_month_chart,
 )
 from .services import dashboard_refresh
-from .statistics import (
-    STANDARD_TABLES,
-    TABLES_BY_SLUG,
-    chart_geometry,
-    display_rows,
-    report_workbook,
-    scope_label,
-    year_choices,
-    year_themes,
-)
+from .statistics import STANDARD_TABLES, TABLES_BY_SLUG
+from .statistics.display import chart_geometry, display_rows
+from .statistics.headings import scope_label, year_choices, year_themes
+from .statistics.workbook import report_workbook
 
 
 @login_required

@@ -11,7 +11,7 @@ from accounts.models import User
 from cadres.models import VisitOccasion, occasion_colour
 from reports.charts import month_label
 from reports.selectors import visits_by_month_chart
-from reports.statistics import condolence_money, visits_by_month
+from reports.statistics.visit_tables import condolence_money, visits_by_month
 from tests.factories import CadreFactory, UserFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_an_occasion_has_the_same_colour_on_the_dashboard_and_in_the_reports(bur
     VisitFactory(cadre=cadre, occasion=hospital, visited_on=today, condolence_money=500)
     dashboard = _legend(visits_by_month_chart(user=user, today=today))
     report = visits_by_month(user=user, year=today.year, today=today)
-    from reports.statistics import chart_geometry
+    from reports.statistics.display import chart_geometry
 
     table = _legend(chart_geometry(report.chart))
     for occasion in (routine, hospital):
@@ -44,7 +44,7 @@ def test_an_occasion_has_the_same_colour_on_the_dashboard_and_in_the_reports(bur
 
 def test_a_holidays_money_has_its_occasions_colour(bureau, unit_a):
     from reminders.models import Holiday
-    from reports.statistics import chart_geometry
+    from reports.statistics.display import chart_geometry
 
     user = UserFactory(unit=bureau, role=User.Role.BUREAU_STAFF)
     today = timezone.localdate()

@@ -23,7 +23,8 @@ from cadres.models import (
 )
 from reminders.models import Holiday
 from reports.models import ExportRecord, YearTheme
-from reports.statistics import STANDARD_TABLES, TABLES_BY_SLUG, on_register_on
+from reports.statistics import STANDARD_TABLES, TABLES_BY_SLUG
+from reports.statistics.selectors import on_register_on
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
