@@ -7,7 +7,10 @@ document.addEventListener("click", function (event) {
   }
   event.preventDefault();
   var picker = option.closest("[data-picker]");
-  picker.querySelector("input[name=cadre]").value = option.dataset.cadreId;
+  var field = picker.querySelector("input[name=cadre]");
+  field.value = option.dataset.cadreId;
+  // Whatever follows the form's fields (the remaining budget beside the money) hears it.
+  field.dispatchEvent(new Event("input", { bubbles: true }));
   picker.querySelector("[data-picker-chosen]").textContent = option.dataset.cadreLabel;
   picker.querySelector("[data-picker-results]").innerHTML = "";
   picker.querySelector("input[type=search]").value = "";

@@ -90,8 +90,11 @@ def test_standards_budget_visit_and_report(live_server, browser):
     page = staff.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, base, "unit")
-    page.goto(f"{base}/cadres/visits/new/?cadre={visited.pk}&occasion={spring.pk}")
+    page.goto(f"{base}/cadres/visits/new/?occasion={spring.pk}")
     panel = page.locator("#visit-budget")
+    # The cadre is chosen with the picker: the unit's remaining budget appears.
+    page.fill("#cadre-search", "王建国")
+    page.click(f"[data-cadre-id='{visited.pk}']")
     panel.locator("text=2,600.00").wait_for()
     page.fill("input[name=condolence_money]", "500")
     page.fill("input[name=gifts_value]", "300")
