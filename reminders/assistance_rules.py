@@ -20,6 +20,7 @@ from accounts.models import Unit, User
 from assistance.models import AssistanceCase, Status
 from assistance.steps import NEXT_STEP, Step
 
+from .due_items import DueItem
 from .models import ReminderKind
 
 # The time each waiting status began: the step is due from that day.
@@ -64,8 +65,6 @@ class _Actors:
 def assistance_step_items(day: datetime.date, case_filter: Q | None = None) -> list:
     """The DueItems of the cases waiting for a step on ``day``, one per recipient (the
     recipient as the item's assignee)."""
-    from .rules import DueItem  # rules imports this module
-
     cases = (
         AssistanceCase.objects.filter(status__in=list(SINCE))
         .filter(case_filter or Q())

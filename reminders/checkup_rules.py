@@ -16,9 +16,9 @@ from cadres.models import Cadre
 from checkups.audience import campaign_audience_q
 from checkups.models import Checkup, CheckupCampaign
 
+from .due_items import DueItem
 from .models import ReminderKind, ReminderRule
 from .problems import skip_record
-from .rules import DueItem
 
 
 def checkup_pending_items(

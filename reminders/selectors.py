@@ -21,29 +21,26 @@ from cadres.models import Cadre
 from cadres.pinyin import pinyin_sort_key
 from cadres.selectors import cadres_visible_to
 
+from .birthday_rules import MILESTONE_AGES, birthday_items, political_birthday_items
+from .cadre_rows import active_cadres, on_register
 from .calendar import (
     LunarMonthDay,
     lunar_date_label,
     lunar_occurrences,
     solar_occurrences,
 )
-from .models import CalendarFeed, CalendarKind, Digest, Holiday, ReminderItem, ReminderKind
-from .rules import (
+from .due_items import DueItem
+from .holiday_rules import (
     HOLIDAY_LATE_DAYS,
-    MILESTONE_AGES,
-    VISIT_KINDS,
-    DueItem,
-    active_cadres,
-    birthday_items,
-    due_items_by_recipient,
     holiday_occurrence,
     holiday_occurrences,
     holiday_visit_dates,
     holiday_visit_window,
     in_holiday_audience,
-    on_register,
-    political_birthday_items,
 )
+from .models import CalendarFeed, CalendarKind, Digest, Holiday, ReminderItem, ReminderKind
+from .rules import due_items_by_recipient
+from .visit_rules import VISIT_KINDS
 
 KIND_ORDER = [
     # Work already planned comes first, the condolence visit at its head.

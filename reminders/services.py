@@ -25,6 +25,8 @@ from cadres.models import Cadre, Visit
 from cadres.services import visits_record_group
 
 from .delivery_selectors import alert_recipients, due_filter, failed_digests_of
+from .due_items import DueItem
+from .holiday_rules import holiday_visit_window
 from .models import (
     CalendarFeed,
     DeliveryAlert,
@@ -36,7 +38,7 @@ from .models import (
     new_feed_token,
 )
 from .problems import Problem, collecting_problems
-from .rules import DueItem, due_items_by_recipient, holiday_visit_window
+from .rules import due_items_by_recipient
 from .selectors import digest_sections
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
 
 from .forms import GroupVisitForm
+from .holiday_rules import holiday_occurrence
 from .ical import feed_calendar
 from .models import Digest, Holiday
-from .rules import holiday_occurrence
 from .selectors import (
     FEED_DAYS,
     calendar_feed_by_token,

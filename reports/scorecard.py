@@ -28,8 +28,8 @@ from accounts.models import Unit, User
 from accounts.scoping import scope_filter
 from cadres.models import CareNeed, Visit
 from checkups.models import CheckupCampaign
+from reminders.cadre_rows import active_cadres
 from reminders.models import Holiday
-from reminders.rules import active_cadres
 
 from .models import ScorecardMeasure, ScorecardWeight
 from .scorecard_measures import (

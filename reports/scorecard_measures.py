@@ -17,13 +17,9 @@ from branches.models import BranchMeeting, PartyBranch
 from cadres.models import Cadre, Health, Visit
 from checkups.selectors import CHECKED, campaign_rows
 from distributions.selectors import coverage_by_unit
+from reminders.cadre_rows import active_cadres
+from reminders.holiday_rules import holiday_occurrences, holiday_visit_window, in_holiday_audience
 from reminders.models import Holiday, ReminderKind, ReminderRule
-from reminders.rules import (
-    active_cadres,
-    holiday_occurrences,
-    holiday_visit_window,
-    in_holiday_audience,
-)
 
 SPRING_FESTIVAL_OCCASION = "spring_festival"
 # 三会一课 and 主题党日: a branch is expected to meet about once a month.

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from cadres.models import Visit
+from reminders.holiday_rules import holiday_visit_window
 from reminders.models import Holiday
-from reminders.rules import holiday_visit_window
 from reminders.selectors import campaign_occurrences
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 

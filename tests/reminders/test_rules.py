@@ -5,8 +5,9 @@ from borax.calendars.lunardate import LunarDate
 
 from branches.models import BranchRole
 from cadres.models import CadreStatus, Health, PoliticalStatus, RetirementKind, VisitOccasion
+from reminders.birthday_rules import is_birthday_milestone, is_party_milestone
 from reminders.models import Holiday, ReminderKind, ReminderRule
-from reminders.rules import due_items_by_recipient, is_birthday_milestone, is_party_milestone
+from reminders.rules import due_items_by_recipient
 from tests.factories import (
     BranchRoleFactory,
     CadreFactory,

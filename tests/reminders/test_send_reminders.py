@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from cadres.models import Cadre, CadreStatus
+from reminders.birthday_rules import _lunar_birthday
 from reminders.calendar import lunar_occurrences
 from reminders.models import Digest, ReminderItem
-from reminders.rules import _lunar_birthday
 
 pytestmark = pytest.mark.django_db
 
