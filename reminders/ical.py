@@ -10,8 +10,8 @@ from icalendar import Calendar, Event, vDuration
 
 from accounts.models import User
 
+from .feed_selectors import FEED_UID_DOMAIN, FeedEvent
 from .models import ReminderKind
-from .selectors import FEED_UID_DOMAIN, FeedEvent
 
 PRODID = "-//Yinling//Calendar feed//ZH"
 # Calendar apps poll at their own pace; this asks them for about once an hour.

@@ -14,21 +14,19 @@ from accounts.params import parse_date, parse_ids, parse_search
 from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
 
+from .campaign_selectors import campaign_occurrences, holiday_campaign
+from .feed_selectors import (
+    FEED_DAYS,
+    calendar_feed_by_token,
+    calendar_feed_for,
+    feed_events,
+    feed_url,
+)
 from .forms import GroupVisitForm
 from .holiday_rules import holiday_occurrence
 from .ical import feed_calendar
 from .models import Digest, Holiday
-from .selectors import (
-    FEED_DAYS,
-    calendar_feed_by_token,
-    calendar_feed_for,
-    campaign_occurrences,
-    digests_for,
-    feed_events,
-    feed_url,
-    holiday_campaign,
-    upcoming_sections,
-)
+from .selectors import digests_for, upcoming_sections
 from .services import (
     calendar_feed_record_fetch,
     calendar_feed_reset,

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from cadres.models import Visit
+from reminders.campaign_selectors import campaign_occurrences
 from reminders.holiday_rules import holiday_visit_window
 from reminders.models import Holiday
-from reminders.selectors import campaign_occurrences
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 
 pytestmark = [

@@ -14,8 +14,8 @@ from icalendar import Calendar
 from accounts.models import User
 from branches.models import BranchRole
 from cadres.models import CadreStatus, PoliticalStatus
+from reminders.feed_selectors import feed_events
 from reminders.models import CalendarFeed
-from reminders.selectors import feed_events
 from reminders.services import calendar_feed_reset
 from tests.factories import (
     ActivityFactory,

@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from cadres.models import EARLIEST_LUNAR_BIRTH_DATE
 from reminders.calendar import LUNAR_FIRST_DAY, LunarRangeError, lunar_month_day
+from reminders.feed_selectors import feed_events
 from reminders.models import Digest, PlanProblem, ReminderKind, ReminderRule
 from reminders.problems import collecting_problems
 from reminders.rules import due_items_by_recipient
-from reminders.selectors import feed_events
 from reminders.services import reminders_plan_day
 from reminders.tasks import plan_daily_reminders
 from tests.factories import CadreFactory, CalendarFeedFactory, make_id_number
