@@ -18,9 +18,9 @@ from cadres.models import CadreStatus
 from cadres.selectors import cadre_list, registry_filter_choices, staff_visible_to
 
 from .export_forms import AttendanceExportForm, LedgerColumnsForm, VisitExportForm
+from .export_records import Export
+from .export_writer import XLSX_CONTENT_TYPE
 from .exports import (
-    XLSX_CONTENT_TYPE,
-    Export,
     attendance_activities,
     attendance_export,
     ledger_columns,

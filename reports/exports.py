@@ -5,21 +5,16 @@ XlsxWriter in constant memory mode into an anonymous temporary file, so memory s
 however many rows there are; the view then streams that file. Every export is scoped to
 the user by the same selectors as the pages, masks resident ID numbers for those who may
 not see them in full, and leaves an :class:`~reports.models.ExportRecord` (who exported
-what, when).
+what, when). The sheet is written by :mod:`reports.export_writer`; the record is made by
+:mod:`reports.export_records`.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import IO, Any
 
-import xlsxwriter
-from django.db import models, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,16 +27,11 @@ from activities.models import Activity, Attendance
 from cadres.models import Visit
 from cadres.selectors import cadre_list, visit_list
 from cadres.validators import mask_resident_id
-from ledger.columns import (
-    DATA_SHEET,
-    LEDGER_COLUMNS,
-    LedgerColumn,
-    with_ledger_annotations,
-)
+from ledger.columns import DATA_SHEET, LEDGER_COLUMNS, LedgerColumn, with_ledger_annotations
 
+from .export_records import Export, export_parameters, finish_export
 from .models import ExportRecord
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows fetched from the database at a time: large enough to keep the number of round
 # trips small, small enough that a chunk of model instances stays a few megabytes.
 CHUNK_SIZE = 2000
@@ -57,179 +47,6 @@ class Column:
 
     header: str
     width: int = 12
-
-
-@dataclass
-class Export:
-    """A finished export: the .xlsx in a temporary file (at its start, removed from disk
-    when closed), the name to download it under, and the record of it."""
-
-    file: IO[bytes]
-    filename: str
-    record: ExportRecord
-
-    @property
-    def row_count(self) -> int:
-        return self.record.row_count
-
-
-# The writer ------------------------------------------------------------------------------
-
-
-# Control characters that XML cannot carry (pasted into notes from other programs).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class _SheetWriter:
-    """Writes each value with the call for its type, so that text always stays text
-    (an ID number or "=..." is never read as a number or a formula) and dates are dates."""
-
-    def __init__(self, workbook, sheet):
-        self.sheet = sheet
-        self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-
-    def write_row(self, row_index: int, values: Sequence[Any]) -> None:
-        sheet = self.sheet
-        for column_index, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                if CONTROL_CHARACTERS.search(value):
-                    value = CONTROL_CHARACTERS.sub("", value)
-                sheet.write_string(row_index, column_index, value)
-            elif isinstance(value, bool):
-                sheet.write_boolean(row_index, column_index, value)
-            elif isinstance(value, int | float | Decimal):
-                sheet.write_number(row_index, column_index, value)
-            elif isinstance(value, datetime.datetime):
-                if timezone.is_aware(value):
-                    value = timezone.make_naive(value)
-                sheet.write_datetime(row_index, column_index, value, self.datetime)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(row_index, column_index, value, self.date)
-            else:
-                sheet.write_string(row_index, column_index, str(value))
-
-
-def write_xlsx(
-    out: IO[bytes],
-    *,
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    widths: Sequence[int] | None = None,
-) -> int:
-    """Write one sheet (a bold, frozen header row, then ``rows``) as .xlsx into ``out``
-    and return the number of rows written. Rows are consumed one at a time and each is
-    flushed to disk before the next (XlsxWriter's constant memory mode), so ``rows`` may
-    be a generator over any number of records."""
-    # The rows go to a temporary file of XlsxWriter's own (removed on close) as they
-    # come, and are zipped into ``out`` at the end.
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-    try:
-        sheet = workbook.add_worksheet(title[:31])
-        sheet.freeze_panes(1, 0)
-        for index, header in enumerate(headers):
-            width = widths[index] if widths else 12
-            # A Chinese character takes two of Excel's character widths.
-            sheet.set_column(index, index, max(width, 2 * len(str(header)) + 2))
-        bold = workbook.add_format({"bold": True})
-        for index, header in enumerate(headers):
-            sheet.write_string(0, index, str(header), bold)
-        writer = _SheetWriter(workbook, sheet)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            writer.write_row(count, row)
-    finally:
-        workbook.close()
-    return count
-
-
-def _write_to_temporary_file(**kwargs) -> tuple[IO[bytes], int]:
-    # An anonymous temporary file: it has no name on disk and disappears when closed
-    # (after the response has streamed it), or when the process ends. It outlives this
-    # function, so no context manager.
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    try:
-        count = write_xlsx(out, **kwargs)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out, count
-
-
-# The audit record ------------------------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return {"id": value.pk, "name": str(value)}
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    return value
-
-
-def export_parameters(**values: Any) -> dict:
-    """The filters, columns and dates of an export as JSON for its record; empty values
-    are left out, related records keep their id and name."""
-    return {
-        key: _jsonable(value) for key, value in values.items() if value not in (None, "", [], {})
-    }
-
-
-def export_record(
-    *,
-    user: User,
-    kind: str,
-    parameters: dict,
-    row_count: int,
-    id_numbers_masked: bool,
-) -> ExportRecord:
-    """Record that ``user`` exported ``row_count`` rows of ``kind`` with ``parameters``
-    (filters, columns, dates) — the audit trail of every download."""
-    record = ExportRecord(
-        user=user,
-        kind=kind,
-        parameters=parameters,
-        row_count=row_count,
-        id_numbers_masked=id_numbers_masked,
-    )
-    record.full_clean()
-    with transaction.atomic():
-        record.save()
-    return record
-
-
-def _finish(
-    *,
-    user: User,
-    kind: str,
-    parameters: dict,
-    id_numbers_masked: bool,
-    filename: str,
-    **sheet,
-) -> Export:
-    # The rows are read outside any transaction: a long export must not hold the
-    # database's write lock (SQLite takes it when a transaction begins).
-    out, count = _write_to_temporary_file(**sheet)
-    try:
-        record = export_record(
-            user=user,
-            kind=kind,
-            parameters=parameters,
-            row_count=count,
-            id_numbers_masked=id_numbers_masked,
-        )
-    except BaseException:
-        out.close()
-        raise
-    return Export(file=out, filename=filename, record=record)
 
 
 def _filename(kind: ExportRecord.Kind, *days: datetime.date) -> str:
@@ -280,7 +97,7 @@ def ledger_export(
         [render(cadre) for render in renderers] for cadre in cadres.iterator(chunk_size=CHUNK_SIZE)
     )
     exports_id_numbers = any(column.key == ID_NUMBER_KEY for column in chosen)
-    return _finish(
+    return finish_export(
         user=user,
         kind=ExportRecord.Kind.CADRES,
         parameters=export_parameters(
@@ -355,7 +172,7 @@ def visits_export(*, user: User, filters: dict) -> Export:
                 visit.thoughts if can_read_thoughts(user=user, cadre=cadre) else "",
             ]
 
-    return _finish(
+    return finish_export(
         user=user,
         kind=ExportRecord.Kind.VISITS,
         parameters=export_parameters(**filters),
@@ -464,7 +281,7 @@ def attendance_export(
                 hours,
             ]
 
-    return _finish(
+    return finish_export(
         user=user,
         kind=ExportRecord.Kind.ATTENDANCE,
         parameters=export_parameters(date_from=date_from, date_to=date_to, activity=activity),

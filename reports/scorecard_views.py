@@ -23,7 +23,8 @@ from accounts.params import parse_id
 from accounts.scoping import reads_by_branch, scope_queryset
 from cadres.models import Cadre
 
-from .exports import XLSX_CONTENT_TYPE, export_record
+from .export_records import export_record
+from .export_writer import XLSX_CONTENT_TYPE
 from .forms import YearForm
 from .models import ExportRecord, ScorecardMeasure
 from .scorecard import LISTED_MEASURES, Scorecard, unit_scorecard

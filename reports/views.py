@@ -9,7 +9,8 @@ from django.utils.cache import add_never_cache_headers
 from cadres.visit_selectors import visit_todo_summary
 from reminders.delivery_selectors import delivery_troubles
 
-from .exports import XLSX_CONTENT_TYPE, export_record
+from .export_records import export_record
+from .export_writer import XLSX_CONTENT_TYPE
 from .forms import YearForm
 from .models import ExportRecord
 from .selectors import (

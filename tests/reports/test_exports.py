@@ -15,8 +15,10 @@ from accounts.models import User
 from branches.models import BranchRole
 from cadres.models import CadreStatus, Health
 from cadres.validators import mask_resident_id
+from reports.export_records import Export
 from reports.export_views import _download
-from reports.exports import XLSX_CONTENT_TYPE, Export, ledger_columns, write_xlsx
+from reports.export_writer import XLSX_CONTENT_TYPE, write_xlsx
+from reports.exports import ledger_columns
 from reports.models import ExportRecord
 from tests.factories import (
     ActivityFactory,
