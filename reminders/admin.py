@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.scoping import ReadOnlyAdminMixin, UnitScopedAdminMixin
 
 from .delivery_selectors import is_administrator
+from .delivery_services import digest_requeue
 from .models import (
     CalendarFeed,
     DeliveryAlert,
@@ -17,7 +18,6 @@ from .models import (
     ReminderItem,
     ReminderRule,
 )
-from .services import digest_requeue
 from .tasks import send_digest
 
 

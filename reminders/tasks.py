@@ -10,7 +10,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from .delivery_selectors import due_alert_ids, due_digest_ids
-from .services import delivery_alert_send, digest_send, reminders_plan_due_days
+from .delivery_services import delivery_alert_send, digest_send
+from .services import reminders_plan_due_days
 
 # A send task still in the queue after this long is dropped: the sweep has queued a
 # fresh one by then (a backlog of duplicates would only find nothing to claim).

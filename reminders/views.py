@@ -15,6 +15,8 @@ from accounts.scoping import can_edit_registry
 from cadres.selectors import cadres_visible_to
 
 from .campaign_selectors import campaign_occurrences, holiday_campaign
+from .campaign_services import holiday_visits_record_group
+from .delivery_services import digest_requeue
 from .feed_selectors import (
     FEED_DAYS,
     calendar_feed_by_token,
@@ -22,17 +24,12 @@ from .feed_selectors import (
     feed_events,
     feed_url,
 )
+from .feed_services import calendar_feed_record_fetch, calendar_feed_reset
 from .forms import GroupVisitForm
 from .holiday_rules import holiday_occurrence
 from .ical import feed_calendar
 from .models import Digest, Holiday
 from .selectors import digests_for, upcoming_sections
-from .services import (
-    calendar_feed_record_fetch,
-    calendar_feed_reset,
-    digest_requeue,
-    holiday_visits_record_group,
-)
 from .tasks import send_digest
 
 

@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
+from reminders.delivery_services import digest_send
 from reminders.models import ReminderItem, ReminderKind
 from reminders.rules import due_items_by_recipient
 from reminders.selectors import upcoming_sections
-from reminders.services import digest_send, reminders_plan_day
+from reminders.services import reminders_plan_day
 from tests.factories import UserFactory
 
 from .conftest import SHANGHAI

@@ -10,9 +10,10 @@ from django.core import mail
 from django.utils import timezone
 
 from cadres.services import cadre_mark_deceased
+from reminders.delivery_services import digest_send
 from reminders.models import Digest, ReminderKind, ReminderRule
 from reminders.rules import due_items_by_recipient
-from reminders.services import digest_send, reminders_plan_day
+from reminders.services import reminders_plan_day
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 

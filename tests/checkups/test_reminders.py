@@ -11,9 +11,10 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from reminders.delivery_services import digest_send
 from reminders.models import Digest, ReminderItem, ReminderKind, ReminderRule
 from reminders.rules import due_items_by_recipient
-from reminders.services import digest_send, reminders_plan_day
+from reminders.services import reminders_plan_day
 from tests.factories import CadreFactory, CheckupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.urls import reverse
 from accounts.models import User
 from branches.models import BranchRole
 from cadres.models import CadreStatus, Visit
+from reminders.campaign_services import holiday_visits_record_group
 from reminders.holiday_rules import holiday_occurrence, holiday_occurrences, holiday_visit_window
 from reminders.models import Holiday
-from reminders.services import holiday_visits_record_group
 from tests.factories import (
     BranchRoleFactory,
     CadreFactory,

@@ -119,7 +119,7 @@ def test_an_outage_all_day_fails_each_digest_once_and_alerts_the_administrators_
     birthdays, smtp, administrator, caplog
 ):
     smtp.down = True
-    caplog.set_level(logging.ERROR, logger="reminders.services")
+    caplog.set_level(logging.ERROR, logger="reminders.delivery_services")
     next_day = DAY + datetime.timedelta(days=1)
     with time_machine.travel(at(7, 30), tick=False) as clock:
         plan_daily_reminders.delay()
@@ -319,7 +319,7 @@ def test_the_sweep_is_a_schedule_in_the_database_beside_the_daily_plan():
 
 
 def test_the_deadline_is_a_setting(settings):
-    from reminders.services import digest_deadline, retry_delay
+    from reminders.delivery_services import digest_deadline, retry_delay
 
     settings.REMINDER_DEADLINE_HOURS = 36  # until noon the next day
     assert digest_deadline(send_on=DAY, now=at(7, 30)) == at(

@@ -15,8 +15,8 @@ from accounts.models import User
 from branches.models import BranchRole
 from cadres.models import CadreStatus, PoliticalStatus
 from reminders.feed_selectors import feed_events
+from reminders.feed_services import calendar_feed_reset
 from reminders.models import CalendarFeed
-from reminders.services import calendar_feed_reset
 from tests.factories import (
     ActivityFactory,
     BranchRoleFactory,

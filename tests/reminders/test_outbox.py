@@ -10,13 +10,9 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.test import override_settings
 
+from reminders.delivery_services import digest_requeue, digest_send
 from reminders.models import Digest, PlanRun, ReminderItem, ReminderKind, ReminderRule
-from reminders.services import (
-    digest_requeue,
-    digest_send,
-    reminders_plan_day,
-    reminders_plan_due_days,
-)
+from reminders.services import reminders_plan_day, reminders_plan_due_days
 from reminders.tasks import plan_daily_reminders
 from tests.factories import CadreFactory
 

@@ -19,9 +19,10 @@ from cadres.services import (
     visit_record,
     visit_reschedule,
 )
+from reminders.delivery_services import digest_send
 from reminders.models import Digest, ReminderItem, ReminderKind, ReminderRule
 from reminders.rules import due_items_by_recipient
-from reminders.services import digest_send, reminders_plan_day
+from reminders.services import reminders_plan_day
 from tests.factories import CadreFactory, CareNeedFactory, UserFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,15 +17,15 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from reminders.delivery_selectors import due_alert_ids, due_digest_ids
-from reminders.item_text import item_text
-from reminders.models import Digest, PlanRun
-from reminders.rules import due_items_by_recipient
-from reminders.services import (
+from reminders.delivery_services import (
     delivery_alert_send,
     digest_send,
     digests_requeue_failed,
-    reminders_plan_day,
 )
+from reminders.item_text import item_text
+from reminders.models import Digest, PlanRun
+from reminders.rules import due_items_by_recipient
+from reminders.services import reminders_plan_day
 
 
 class Command(BaseCommand):
