@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .columns import LedgerColumn, cell_text, column_for_header
+from .cells import cell_text
+from .columns import LedgerColumn, column_for_header
 from .xlsx_reader import MergedRange
 
 # A row of the file: its number in the sheet and its values by column from A.

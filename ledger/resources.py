@@ -32,17 +32,10 @@ from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
 from cadres.services import cadre_prepare_for_save
 from cadres.validators import resident_id_birth_date, validate_resident_id
 
-from .columns import (
-    COLUMNS_BY_KEY,
-    LEDGER_COLUMNS,
-    REQUIRED_COLUMNS,
-    BranchLookup,
-    CellError,
-    PartialDate,
-    UnitLookup,
-    cell_text,
-    fold_text,
-)
+from .cells import CellError, cell_text, fold_text
+from .columns import COLUMNS_BY_KEY, LEDGER_COLUMNS, REQUIRED_COLUMNS
+from .date_cells import PartialDate
+from .lookup_cells import BranchLookup, UnitLookup
 from .spreadsheets import ROW_NUMBER
 
 # Columns of the file kept on other records than the cadre.

@@ -33,7 +33,8 @@ from cadres.bulk import analyze_tables
 from cadres.models import Cadre, FamilyContact
 from cadres.validators import mask_resident_id
 
-from .columns import COLUMNS_BY_KEY, CONTROL_CHARACTERS, cell_text
+from .cells import CONTROL_CHARACTERS, cell_text
+from .columns import COLUMNS_BY_KEY
 from .models import ImportJob
 from .resources import CadreLedgerResource, ReadyRow, problem_key_header
 from .spreadsheets import ROW_NUMBER, LedgerSheet, read_ledger

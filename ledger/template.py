@@ -15,15 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .columns import (
-    CHOICES_SHEET,
-    DATA_SHEET,
-    LEDGER_COLUMNS,
-    NOTES_SHEET,
-    DateCell,
-    IdNumberCell,
-    LedgerColumn,
-)
+from .cells import IdNumberCell
+from .columns import CHOICES_SHEET, DATA_SHEET, LEDGER_COLUMNS, NOTES_SHEET, LedgerColumn
+from .date_cells import DateCell
 from .workbooks import write_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

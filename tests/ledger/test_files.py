@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from ledger.cells import CellError
 from ledger.columns import (
     COLUMNS_BY_KEY,
     LEDGER_COLUMNS,
-    CellError,
     column_for_header,
     with_ledger_annotations,
 )
