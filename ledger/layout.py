@@ -19,7 +19,7 @@ from typing import Any
 
 from .cells import cell_text
 from .columns import LedgerColumn, column_for_header
-from .xlsx_reader import MergedRange
+from .xlsx_ranges import MergedRange
 
 # A row of the file: its number in the sheet and its values by column from A.
 Row = tuple[int, Sequence[Any]]

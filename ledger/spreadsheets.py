@@ -52,7 +52,8 @@ from .upload_limits import (
     too_many_columns,
     too_many_rows,
 )
-from .xlsx_reader import MergedRange, xlsx_rows
+from .xlsx_ranges import MergedRange
+from .xlsx_reader import xlsx_rows
 
 # The column that carries each row's number in the sheet through the import.
 ROW_NUMBER = "__row__"

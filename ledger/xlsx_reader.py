@@ -19,293 +19,39 @@ cadres) are listed in the sheet after its rows, where a stream that stops at the
 the data never gets: they are found first by a scan of the sheet's bytes that parses
 nothing but the ``mergeCell`` elements (:func:`merged_ranges`), and handed to the caller
 before the first row.
+
+The zip's small parts and the bounded parsing of any part are in :mod:`ledger.xlsx_parts`,
+cell references and merged ranges in :mod:`ledger.xlsx_ranges`; this module streams the
+sheet's rows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import posixpath
-import re
 import zipfile
-import zlib
 from collections.abc import Iterator
-from typing import Any, NamedTuple
-from xml.parsers import expat
+from typing import Any
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from .upload_limits import (
     UploadLimits,
     cell_too_long,
     check_archive,
-    check_small_part,
     check_zip_directory,
     too_many_columns,
-    too_many_merged_ranges,
-    too_much_xml,
     unreadable_xlsx,
 )
-
-CHUNK_BYTES = 64 * 1024
-# Transitional and strict OOXML.
-SHEET_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+from .xlsx_parts import (
+    Relationships,
+    SharedStringsPart,
+    StylesPart,
+    WorkbookPart,
+    XmlBudget,
+    XmlPart,
+    rels_path,
 )
-RELATIONSHIP_ID_ATTRIBUTES = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships id",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships id",
-)
-# Date formats built into Excel by number (the 27–36 and 50–58 ones in Chinese Excel:
-# 2024年3月15日 and the like), besides those whose format code says so.
-CJK_DATE_FORMAT_IDS = frozenset([*range(27, 37), *range(50, 59)])
-
-
-class _Budget:
-    """The XML elements left to parse for the whole file."""
-
-    def __init__(self, limits: UploadLimits):
-        self.left = limits.xml_elements
-        self.limits = limits
-
-    def spend(self) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise too_much_xml(self.limits)
-
-
-class _Part:
-    """One XML part parsed with expat: subclasses get ``start(name, attrs)``,
-    ``end(name)`` and ``text(data)`` with the local name of elements in the
-    spreadsheet namespace (other elements arrive as ``None``, and are counted all the
-    same). No text node may be longer than a cell, and no DTD is accepted (OOXML never
-    has one, and entities are how XML is made to expand)."""
-
-    def __init__(self, *, limits: UploadLimits, budget: _Budget):
-        self.limits = limits
-        self.budget = budget
-        self.run = 0  # characters of the current text node
-        self.done = False
-        self._names: dict[str, str | None] = {}
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.buffer_text = True
-        self.parser.buffer_size = CHUNK_BYTES
-        self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self.parser.CharacterDataHandler = self._text
-        self.parser.StartDoctypeDeclHandler = self._doctype
-
-    def _local(self, name: str) -> str | None:
-        local = self._names.get(name, "")
-        if local == "":
-            namespace, _space, local = name.rpartition(" ")
-            local = local if namespace in SHEET_NAMESPACES or not namespace else None
-            self._names[name] = local
-        return local
-
-    def _start(self, name, attrs):
-        self.budget.spend()
-        self.run = 0
-        self.start(self._local(name), attrs)
-
-    def _end(self, name):
-        self.run = 0
-        self.end(self._local(name))
-
-    def _text(self, data):
-        self.run += len(data)
-        if self.run > self.limits.cell_chars:
-            raise cell_too_long(self.limits)
-        self.text(data)
-
-    def _doctype(self, *args):
-        raise unreadable_xlsx()
-
-    def start(self, name, attrs) -> None:
-        pass
-
-    def end(self, name) -> None:
-        pass
-
-    def text(self, data) -> None:
-        pass
-
-    def feed(self, archive: zipfile.ZipFile, path: str) -> Iterator[None]:
-        """Parse the part chunk by chunk, yielding after each, until it ends or
-        ``done`` is set."""
-        try:
-            with archive.open(path) as stream:
-                while not self.done:
-                    chunk = stream.read(CHUNK_BYTES)
-                    self.parser.Parse(chunk, not chunk)
-                    yield
-                    if not chunk:
-                        break
-        except (
-            KeyError,
-            expat.ExpatError,
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-            RuntimeError,  # an encrypted part
-            NotImplementedError,  # a compression method zipfile lacks
-        ):
-            raise unreadable_xlsx() from None
-
-    def parse(self, archive: zipfile.ZipFile, path: str):
-        """Parse a small part whole."""
-        try:
-            info = archive.getinfo(path)
-        except KeyError:
-            raise unreadable_xlsx() from None
-        check_small_part(info)
-        for _step in self.feed(archive, path):
-            pass
-        return self
-
-
-class _Relationships(_Part):
-    """A ``.rels`` part: relationship id → (type, path in the zip)."""
-
-    def __init__(self, *, source: str, **kwargs):
-        super().__init__(**kwargs)
-        self.folder = posixpath.dirname(source)
-        self.targets: dict[str, tuple[str, str]] = {}
-
-    def _local(self, name: str) -> str | None:
-        return name.rpartition(" ")[2]  # the package namespace
-
-    def start(self, name, attrs):
-        if name != "Relationship" or attrs.get("TargetMode") == "External":
-            return
-        target = attrs.get("Target", "")
-        path = (
-            target.lstrip("/")
-            if target.startswith("/")
-            else posixpath.normpath(posixpath.join(self.folder, target))
-        )
-        self.targets[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
-
-    def of_type(self, kind: str) -> list[tuple[str, str]]:
-        """(id, path) of the relationships whose type ends with ``/kind``."""
-        return [
-            (rid, path) for rid, (type_, path) in self.targets.items() if type_.endswith(f"/{kind}")
-        ]
-
-
-def _rels_path(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-class _Workbook(_Part):
-    """workbook.xml: the sheets in order (name, relationship id) and the date system."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.sheets: list[tuple[str, str]] = []
-        self.epoch = WINDOWS_EPOCH
-
-    def start(self, name, attrs):
-        if name == "sheet":
-            rid = next((attrs[key] for key in RELATIONSHIP_ID_ATTRIBUTES if key in attrs), "")
-            self.sheets.append((attrs.get("name", ""), rid))
-        elif name == "workbookPr" and attrs.get("date1904") in ("1", "true"):
-            self.epoch = MAC_EPOCH
-
-
-class _Styles(_Part):
-    """styles.xml: which cell formats (``s`` of a cell) show a number as a date."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.codes: dict[int, str] = {}
-        self.cell_formats: list[int] = []
-        self.in_cell_formats = False
-
-    def start(self, name, attrs):
-        if name == "numFmt":
-            with contextlib.suppress(ValueError):
-                self.codes[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
-        elif name == "cellXfs":
-            self.in_cell_formats = True
-        elif name == "xf" and self.in_cell_formats:
-            try:
-                self.cell_formats.append(int(attrs.get("numFmtId", "0")))
-            except ValueError:
-                self.cell_formats.append(0)
-
-    def end(self, name):
-        if name == "cellXfs":
-            self.in_cell_formats = False
-
-    def date_styles(self) -> frozenset[int]:
-        dates = set()
-        for index, format_id in enumerate(self.cell_formats):
-            code = self.codes.get(format_id, BUILTIN_FORMATS.get(format_id))
-            if code is None:
-                is_date = format_id in CJK_DATE_FORMAT_IDS
-            else:
-                is_date = is_date_format(code) and not is_timedelta_format(code)
-            if is_date:
-                dates.add(index)
-        return frozenset(dates)
-
-
-class _SharedStrings(_Part):
-    """sharedStrings.xml: the text of each ``si`` (its runs joined, without the
-    phonetic guide), none longer than a cell may be."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.strings: list[str] = []
-        self.parts: list[str] = []
-        self.length = 0
-        self.phonetic = 0
-        self.in_text = False
-
-    def start(self, name, attrs):
-        if name == "si":
-            self.parts, self.length, self.phonetic = [], 0, 0
-        elif name == "rPh":
-            self.phonetic += 1
-        elif name == "t" and not self.phonetic:
-            self.in_text = True
-
-    def end(self, name):
-        if name == "si":
-            self.strings.append("".join(self.parts))
-        elif name == "rPh":
-            self.phonetic -= 1
-        elif name == "t":
-            self.in_text = False
-
-    def text(self, data):
-        if self.in_text:
-            self.length += len(data)
-            if self.length > self.limits.cell_chars:
-                raise cell_too_long(self.limits)
-            self.parts.append(data)
-
-
-def column_number(reference: str) -> int:
-    """The column of a cell reference: A1 → 1, XFD7 → 16384."""
-    number = 0
-    for char in reference:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-        elif "a" <= char <= "z":
-            number = number * 26 + ord(char) - 96
-        else:
-            break
-        if number > 1_000_000:
-            break
-    if number == 0:
-        raise unreadable_xlsx()
-    return number
+from .xlsx_ranges import MergedRange, column_number, merged_ranges
 
 
 def _number(text: str) -> int | float:
@@ -315,7 +61,7 @@ def _number(text: str) -> int | float:
     return int(text)
 
 
-class _Sheet(_Part):
+class SheetPart(XmlPart):
     """A worksheet's rows: (row number, values by column from A), blank rows too."""
 
     def __init__(self, *, shared: list[str], dates: frozenset[int], epoch, **kwargs):
@@ -429,85 +175,6 @@ class _Sheet(_Part):
         yield from self.pending
 
 
-class MergedRange(NamedTuple):
-    """A range of merged cells, by row and column numbers from 1 (B2:C4 is 2, 2, 4, 3);
-    its value is that of its first cell."""
-
-    first_row: int
-    first_column: int
-    last_row: int
-    last_column: int
-
-    def __contains__(self, cell) -> bool:
-        row, column = cell
-        return (
-            self.first_row <= row <= self.last_row
-            and self.first_column <= column <= self.last_column
-        )
-
-
-# A mergeCell element, with or without a namespace prefix. Its bytes cannot occur in a
-# cell's text, where "<" is written "&lt;".
-_MERGE_CELL = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*[\"']"
-    rb"([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})[\"']"
-)
-_MERGE_SCAN_BYTES = 1024 * 1024
-# Kept from one block of the scan to the next: longer than any mergeCell element.
-_MERGE_SCAN_OVERLAP = 256
-
-
-def merged_ranges(
-    archive: zipfile.ZipFile, path: str, *, limits: UploadLimits
-) -> list[MergedRange]:
-    """The merged ranges of the sheet at ``path``, in a scan of its bytes (unpacked
-    block by block; the part's size is bounded by ``check_archive``) that looks at
-    nothing else. Ranges to the right of the columns a ledger may have are left out, and
-    cut off there."""
-    ranges: list[MergedRange] = []
-    tail = b""
-    try:
-        with archive.open(path) as stream:
-            while True:
-                block = stream.read(_MERGE_SCAN_BYTES)
-                text = tail + block
-                if b"mergeCell" in text:
-                    end = 0
-                    for match in _MERGE_CELL.finditer(text):
-                        end = match.end()
-                        ranges.append(_merged_range(match.groups()))
-                        if len(ranges) > 2 * limits.rows:
-                            raise too_many_merged_ranges(limits)
-                    tail = text[max(end, len(text) - _MERGE_SCAN_OVERLAP) :]
-                else:
-                    tail = text[-_MERGE_SCAN_OVERLAP:]
-                if not block:
-                    break
-    except (
-        KeyError,
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        RuntimeError,  # an encrypted part
-        NotImplementedError,  # a compression method zipfile lacks
-    ):
-        raise unreadable_xlsx() from None
-    return [
-        merged._replace(last_column=min(merged.last_column, limits.columns))
-        for merged in ranges
-        if merged.first_column <= limits.columns
-        and (merged.last_row, merged.last_column) != (merged.first_row, merged.first_column)
-    ]
-
-
-def _merged_range(groups: tuple[bytes, ...]) -> MergedRange:
-    first_column, first_row, last_column, last_row = (part.decode() for part in groups)
-    rows = sorted((int(first_row), int(last_row)))
-    columns = sorted((column_number(first_column), column_number(last_column)))
-    return MergedRange(rows[0], columns[0], rows[1], columns[1])
-
-
 def xlsx_rows(
     data: bytes,
     *,
@@ -529,14 +196,14 @@ def xlsx_rows(
         raise unreadable_xlsx() from None
     with archive:
         check_archive(archive, limits=limits)
-        budget = _Budget(limits)
+        budget = XmlBudget(limits)
         context = {"limits": limits, "budget": budget}
-        package = _Relationships(source="", **context).parse(archive, "_rels/.rels")
+        package = Relationships(source="", **context).parse(archive, "_rels/.rels")
         documents = package.of_type("officeDocument")
         workbook_path = documents[0][1] if documents else "xl/workbook.xml"
-        workbook = _Workbook(**context).parse(archive, workbook_path)
-        relationships = _Relationships(source=workbook_path, **context)
-        relationships.parse(archive, _rels_path(workbook_path))
+        workbook = WorkbookPart(**context).parse(archive, workbook_path)
+        relationships = Relationships(source=workbook_path, **context)
+        relationships.parse(archive, rels_path(workbook_path))
         worksheets = dict(relationships.of_type("worksheet"))
         sheets = [(name, worksheets[rid]) for name, rid in workbook.sheets if rid in worksheets]
         if not sheets:
@@ -547,14 +214,14 @@ def xlsx_rows(
         )
         shared: list[str] = []
         for _rid, strings_path in relationships.of_type("sharedStrings")[:1]:
-            reader = _SharedStrings(**context)
+            reader = SharedStringsPart(**context)
             for _step in reader.feed(archive, strings_path):
                 pass
             shared = reader.strings
         dates: frozenset[int] = frozenset()
         for _rid, styles_path in relationships.of_type("styles")[:1]:
-            dates = _Styles(**context).parse(archive, styles_path).date_styles()
+            dates = StylesPart(**context).parse(archive, styles_path).date_styles()
         if merged is not None:
             merged.extend(merged_ranges(archive, path, limits=limits))
-        sheet = _Sheet(shared=shared, dates=dates, epoch=workbook.epoch, **context)
+        sheet = SheetPart(shared=shared, dates=dates, epoch=workbook.epoch, **context)
         yield from sheet.rows(archive, path)
