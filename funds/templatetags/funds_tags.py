@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from ..roles import can_adjust_budget, can_manage_standards, can_read_funds
+from ..roles import can_manage_standards, can_read_funds
 
 register = template.Library()
 
@@ -18,15 +18,14 @@ def yuan(value) -> str:
 
 
 @register.inclusion_tag("funds/_nav.html", takes_context=True)
-def funds_menu(context):
-    """The 慰问经费 menu of the navbar, for the roles that handle money."""
+def funds_menu(context, part: str):
+    """The navbar's links to the money, for the roles that handle it: the budgets and
+    expenses (``part="care"``, under visits and care) or the reports (``"reports"``)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     readable = user is not None and can_read_funds(user=user)
-    match = getattr(request, "resolver_match", None)
     return {
         "show": readable,
-        "active": bool(match and match.namespace == "funds"),
+        "part": part,
         "can_manage_standards": readable and can_manage_standards(user=user),
-        "can_adjust": readable and can_adjust_budget(user=user),
     }

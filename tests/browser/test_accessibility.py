@@ -66,8 +66,27 @@ def staff_pages() -> list[str]:
         reverse("reports:export_attendance"),
         reverse("ledger:upload"),
         reverse("accounts:profile"),
+        *funds_pages(),
     ]
     return pages
+
+
+def funds_pages() -> list[str]:
+    """The money's pages bureau staff use (the demo has this year's budget)."""
+    from funds.models import BudgetLine, Expense
+
+    line = BudgetLine.objects.order_by("pk").first()
+    expense = Expense.objects.order_by("pk").first()
+    return [
+        reverse("funds:overview"),
+        reverse("funds:line_detail", args=[line.pk]),
+        reverse("funds:line_new"),
+        reverse("funds:expenses"),
+        reverse("funds:expense_new"),
+        reverse("funds:expense_detail", args=[expense.pk]),
+        reverse("funds:report"),
+        reverse("funds:reach"),
+    ]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

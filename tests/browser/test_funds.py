@@ -66,7 +66,7 @@ def test_standards_budget_visit_and_report(live_server, browser):
     page = admin.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, base, "admin")
-    page.click("nav.site-navbar >> text=经费")
+    page.click("nav.site-navbar .dropdown-toggle[href='/cadres/visits/']")
     page.click("nav.site-navbar >> text=慰问标准")
     page.wait_for_selector(f"h1:has-text('慰问标准 · {year}')")
     add_standard(page, kind_label="退休", amount="800")
