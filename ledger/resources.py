@@ -5,8 +5,8 @@ collect_failed_rows=True)`` runs every row through the ledger's column widgets, 
 same preparation as ``cadres.services.cadre_create`` (pinyin search names, the health
 date) and the model's ``full_clean``, and then the checks a single form cannot make:
 duplicates inside the file and against the registry, the user's units, the branch and
-the emergency contact. Problems come back on the import result, one per cell, with a
-code and a message.
+the emergency contact (those two read by :mod:`ledger.related_records`). Problems come
+back on the import result, one per cell, with a code and a message.
 
 The resource never writes. Rows that pass are kept (``ready``) for
 ``ledger.services``, which writes them all in one transaction, in batches with their
@@ -28,7 +28,7 @@ from import_export.fields import Field
 from accounts.models import User
 from accounts.scoping import can_edit_registry, scope_queryset, visible_unit_ids
 from branches.models import PartyBranch
-from cadres.models import Cadre, CadreStatus, FamilyContact, PoliticalStatus
+from cadres.models import Cadre, FamilyContact
 from cadres.services import cadre_prepare_for_save
 from cadres.validators import resident_id_birth_date, validate_resident_id
 
@@ -36,10 +36,9 @@ from .cells import CellError, cell_text, fold_text
 from .columns import COLUMNS_BY_KEY, LEDGER_COLUMNS, REQUIRED_COLUMNS
 from .date_cells import PartialDate
 from .lookup_cells import BranchLookup, UnitLookup
+from .related_records import row_branch, row_contact
 from .spreadsheets import ROW_NUMBER
 
-# Columns of the file kept on other records than the cadre.
-CONTACT_FIELDS = {"contact_name": "name", "contact_relation": "relation", "contact_phone": "phone"}
 # ``in`` lists sent to the database at a time (SQLite allows a few thousand variables).
 LOOKUP_BATCH = 2000
 # Cadre fields made from the name (the registry's pinyin search).
@@ -165,8 +164,10 @@ class CadreLedgerResource(resources.ModelResource):
             self._birth_date_from_id(instance, birth_month, add)
         self._check_required(row, add, errors)
         instance._ledger_row = row[ROW_NUMBER]
-        instance._ledger_branch = self._branch(instance, row, add, errors)
-        instance._ledger_contact = self._contact(row, add)
+        instance._ledger_branch = row_branch(
+            instance=instance, row=row, branches=self.branches, add=add
+        )
+        instance._ledger_contact = row_contact(row=row, add=add)
         self._check_unit(instance, add, errors)
         self._check_duplicates(instance, row, add, errors)
         if errors:
@@ -325,66 +326,6 @@ class CadreLedgerResource(resources.ModelResource):
                 ).select_related("unit")
                 self.visible_registered.update((cadre.id_number, cadre) for cadre in cadres)
         return self.visible_registered
-
-    def _branch(self, instance: Cadre, row, add, errors) -> PartyBranch | None:
-        column = COLUMNS_BY_KEY["branch"]
-        if column.header not in row:
-            return None
-        try:
-            branch = column.parse(
-                row[column.header],
-                branches=self.branches,
-                unit=instance.unit if instance.unit_id else None,
-            )
-        except CellError as error:
-            add("branch", error.message, error.code, error.params)
-            return None
-        if branch is None:
-            return None
-        if instance.political_status != PoliticalStatus.CPC_MEMBER:
-            add(
-                "branch",
-                _("Only a Party member can hold a place in a branch."),
-                "branch_not_member",
-            )
-        elif instance.status != CadreStatus.ON_REGISTER:
-            add("branch", _("This cadre is no longer on the register."), "branch_not_on_register")
-        return branch
-
-    def _contact(self, row, add) -> FamilyContact | None:
-        values = {}
-        failed = False
-        for key, attribute in CONTACT_FIELDS.items():
-            column = COLUMNS_BY_KEY[key]
-            try:
-                values[attribute] = column.parse(row.get(column.header))
-            except CellError as error:
-                add(key, error.message, error.code, error.params)
-                failed = True
-        if not any(values.values()):
-            return None
-        if not values.get("name"):
-            add(
-                "contact_name",
-                _("Give the emergency contact's name, or leave the three columns empty."),
-                "contact_name_missing",
-            )
-            return None
-        contact = FamilyContact(
-            name=values["name"],
-            relation=values.get("relation") or FamilyContact.Relation.OTHER,
-            phone=values.get("phone") or "",
-            is_emergency_contact=True,
-        )
-        try:
-            contact.full_clean(exclude=["cadre"], validate_constraints=False)
-        except ValidationError as error:
-            for attribute, messages in error.message_dict.items():
-                key = next((k for k, a in CONTACT_FIELDS.items() if a == attribute), "contact_name")
-                for message in messages:
-                    add(key, message, "invalid")
-            return None
-        return None if failed else contact
 
 
 def _batches(values: list, size: int = LOOKUP_BATCH):
