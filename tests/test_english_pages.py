@@ -8,6 +8,8 @@ import re
 import pytest
 
 from accounts.models import Language, User
+from tests.access_pages import PAGES
+from tests.access_world import url_for, world  # noqa: F401 (a fixture)
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -15,7 +17,6 @@ from tests.factories import (
     SuggestionFactory,
     VisitFactory,
 )
-from tests.test_access import PAGES, url_for, world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 CHINESE_DATE = re.compile(r"\d+\s*年\s*\d+\s*月|\d+\s*月\s*\d+\s*日")

@@ -19,12 +19,12 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from reminders.models import Digest
-from tests import test_access
+from tests import access_pages, access_world
 from tests.factories import DigestFactory, ImportJobFactory
 
 pytestmark = pytest.mark.django_db
 
-world = test_access.world  # the records of the access walk: one's own and another unit's
+world = access_world.world  # the records of the access walk: one's own and another unit's
 
 THIRTY_DIGITS = "123456789012345678901234567890"
 HOSTILE = [
@@ -150,8 +150,8 @@ def test_hostile_parameters_never_crash_a_page(world, role):
     users, records = world
     walk = Walk(users[role])
     mine = _own_records(records, users[role])
-    for name, kind in sorted(test_access.PAGES.items()):
-        walk.fuzz(test_access.url_for(name, kind, mine))
+    for name, kind in sorted(access_pages.PAGES.items()):
+        walk.fuzz(access_world.url_for(name, kind, mine))
     walk.report()
 
 
@@ -170,7 +170,7 @@ def _url_with(name, value) -> str:
 def test_hostile_path_ids_are_not_found(world, role):
     users, _records = world
     walk = Walk(users[role])
-    for name, kind in sorted(test_access.PAGES.items()):
+    for name, kind in sorted(access_pages.PAGES.items()):
         if kind is None:
             continue
         values = HOSTILE if kind == "report_slug" else HOSTILE_PATH_IDS

@@ -20,8 +20,9 @@ from cadres.models import Cadre
 from cadres.services import cadre_update
 from ledger.columns import LEDGER_COLUMNS
 from reminders.models import CalendarFeed
+from tests.access_pages import PAGES
+from tests.access_world import url_for, world  # noqa: F401 (the fixture)
 from tests.factories import make_id_number
-from tests.test_access import PAGES, url_for, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
