@@ -31,6 +31,7 @@ from .forms import (
     VisitForm,
 )
 from .models import CadreStatus, CareNeed, Visit
+from .need_services import care_need_assign, care_need_raise, care_need_resolve
 from .picking import chosen_cadre, preset_cadre
 from .selectors import (
     cadre_detail,
@@ -50,17 +51,13 @@ from .services import (
     cadre_mark_deceased,
     cadre_transfer_out,
     cadre_update,
-    care_need_assign,
-    care_need_raise,
-    care_need_resolve,
     family_contact_add,
     family_contact_remove,
     family_contact_update,
     id_number_disclose,
-    new_visit_refusal,
-    visit_record,
 )
 from .validators import mask_resident_id
+from .visit_services import new_visit_refusal, visit_record
 from .visit_views import add_service_errors
 
 PAGE_SIZE = 50

@@ -18,7 +18,7 @@ from accounts.audit import history_entries
 from accounts.models import User
 from accounts.scoping import can_edit_registry, can_read_thoughts, require_editor
 
-from . import services
+from . import visit_services
 from .models import Visit
 from .selectors import registry_filter_choices, staff_visible_to
 from .visit_forms import (
@@ -128,7 +128,7 @@ def visit_edit(request, pk: int):
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         visitors = changed.pop("visitors", None)
         try:
-            services.visit_update(visit=visit, by=request.user, visitors=visitors, **changed)
+            visit_services.visit_update(visit=visit, by=request.user, visitors=visitors, **changed)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -184,7 +184,7 @@ def visit_complete(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_complete(visit=visit, by=request.user, **form.cleaned_data)
+            visit_services.visit_complete(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -218,7 +218,7 @@ def visit_reschedule(request, pk: int):
     form = VisitRescheduleForm(request.POST or None, initial={"due_on": visit.due_on})
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
+            visit_services.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -245,7 +245,7 @@ def visit_cancel(request, pk: int):
     form = VisitCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_cancel(visit=visit, by=request.user, **form.cleaned_data)
+            visit_services.visit_cancel(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

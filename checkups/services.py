@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cadres.models import Cadre, Visit, VisitOccasion
-from cadres.services import (
-    cadre_update,
+from cadres.services import cadre_update
+from cadres.visit_services import (
     new_visit_refusal,
     visit_cancel,
     visit_record,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cadres.models import Cadre, Visit
-from cadres.services import visits_record_group
+from cadres.visit_services import visits_record_group
 
 from .holiday_rules import holiday_visit_window
 from .models import Holiday

@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.scoping import can_read_thoughts
 from branches.models import BranchRole
 from cadres.models import Visit, VisitOccasion
-from cadres.services import visit_record, visit_update
+from cadres.visit_services import visit_record, visit_update
 from tests.factories import (
     BranchRoleFactory,
     CadreFactory,

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from cadres.models import Visit
-from cadres.services import cadre_mark_deceased, visit_complete, visit_record, visit_reschedule
+from cadres.services import cadre_mark_deceased
+from cadres.visit_services import visit_complete, visit_record, visit_reschedule
 from tests.cadres import planned_visits
 from tests.cadres.planned_visits import TODAY, D, messages_of, occasion, planned
 from tests.factories import (

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cadres.services import visit_update
+from cadres.visit_services import visit_update
 from tests.cadres import planned_visits
 from tests.cadres.planned_visits import TODAY, D, planned
 from tests.factories import CadreFactory, CareNeedFactory, UserFactory, VisitFactory

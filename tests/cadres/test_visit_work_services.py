@@ -6,10 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cadres.models import Visit
-from cadres.services import (
-    cadre_mark_deceased,
-    cadre_transfer_out,
-    care_need_resolve,
+from cadres.need_services import care_need_resolve
+from cadres.services import cadre_mark_deceased, cadre_transfer_out
+from cadres.visit_services import (
     visit_cancel,
     visit_complete,
     visit_record,

@@ -11,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 
 from cadres.models import Visit, VisitOccasion
-from cadres.services import (
-    cadre_mark_deceased,
-    care_need_resolve,
+from cadres.need_services import care_need_resolve
+from cadres.services import cadre_mark_deceased
+from cadres.visit_services import (
     visit_cancel,
     visit_complete,
     visit_record,

@@ -178,7 +178,7 @@ def test_lists_are_ordered_by_urgency_then_pinyin(client, staff, unit_a):
 
 
 def test_a_visit_recorded_now_leaves_the_overdue_list_now(client, staff, unit_a):
-    from cadres.services import visit_record
+    from cadres.visit_services import visit_record
     from reports.services import dashboard_refresh
 
     today = datetime.date.today()
