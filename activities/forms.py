@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from cadres.forms import DateInput
+from cadres.form_fields import DateInput
 from cadres.models import Cadre
 
 from .models import Activity, Attendance, Honour, Suggestion, Team, TeamMembership

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from cadres.forms import DateInput, staff_choices
+from cadres.form_fields import DateInput, staff_choices
 from cadres.models import Cadre
 
 from .models import BranchAide, BranchMeeting, PartyBranch

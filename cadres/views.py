@@ -18,19 +18,10 @@ from accounts.scoping import (
     visible_unit_ids,
 )
 
-from .forms import (
-    AssignForm,
-    CadreFilterForm,
-    CadreForm,
-    CareNeedForm,
-    DeathForm,
-    FamilyContactForm,
-    ResolveForm,
-    TransferForm,
-    VisitFilterForm,
-    VisitForm,
-)
+from .filter_forms import CadreFilterForm, VisitFilterForm
+from .forms import CadreForm, DeathForm, FamilyContactForm, TransferForm
 from .models import CadreStatus, CareNeed, Visit
+from .need_forms import AssignForm, CareNeedForm, ResolveForm
 from .need_services import care_need_assign, care_need_raise, care_need_resolve
 from .picking import chosen_cadre, preset_cadre
 from .selectors import (
@@ -57,6 +48,7 @@ from .services import (
     id_number_disclose,
 )
 from .validators import mask_resident_id
+from .visit_forms import VisitForm
 from .visit_services import new_visit_refusal, visit_record
 from .visit_views import add_service_errors
 

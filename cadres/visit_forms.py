@@ -1,14 +1,109 @@
-"""Forms of visits as work items: completing a planned visit (the form that records a
-visit, without the choice of cadre and occasion), correcting a visit, rescheduling and
-cancelling a planned one, and the filters of the to-do list (待办走访)."""
+"""Forms of visits: recording a visit (the cadre chosen with the picker, 思想动态 offered
+only to those who may read it), and visits as work items: completing a planned visit (the
+form that records a visit, without the choice of cadre and occasion), correcting a visit,
+rescheduling and cancelling a planned one, and the filters of the to-do list (待办走访)."""
+
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.scoping import can_read_thoughts, may_write_any_thoughts
 
-from .forms import DateInput, VisitForm, staff_choices
+from .form_fields import DateInput, staff_choices
 from .models import Visit, VisitOccasion
+
+
+class VisitForm(forms.ModelForm):
+    """Record a visit. The cadre is chosen with the search-as-you-type picker (or fixed
+    when recording from the cadre's page); only the user's own cadres are accepted."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            "cadre",
+            "occasion",
+            "status",
+            "visited_on",
+            "due_on",
+            "mode",
+            "visitors",
+            "leaders",
+            "condolence_money",
+            "gifts_value",
+            "gifts",
+            "notes",
+            "heart_to_heart",
+            "thoughts",
+            "follow_up_needed",
+            "follow_up_by",
+        ]
+        widgets = {
+            "cadre": forms.HiddenInput,
+            "thoughts": forms.Textarea(attrs={"rows": 3}),
+            "visited_on": DateInput,
+            "due_on": DateInput,
+            "follow_up_by": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "visitors": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, cadres, staff, thoughts_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 思想动态 is offered only to those who may read it (accounts.scoping).
+        self.thoughts_user = thoughts_user
+        if "thoughts" in self.fields:
+            if self._offers_thoughts():
+                self.fields["thoughts"].help_text = _(
+                    "Read only by bureau staff and the cadre's liaison."
+                )
+            else:
+                del self.fields["thoughts"]
+        # Completing or editing a visit (visit_forms.py) uses a part of these fields.
+        if "cadre" in self.fields:
+            self.fields["cadre"].queryset = cadres
+            self.fields["cadre"].error_messages["invalid_choice"] = _(
+                "Choose a cadre of your own units with the search box."
+            )
+        if "occasion" in self.fields:
+            self.fields["occasion"].queryset = VisitOccasion.objects.filter(is_active=True)
+        if "visitors" in self.fields:
+            staff_choices(self.fields["visitors"], staff)
+            self.fields["visitors"].required = False
+        # The value of the gifts (慰问经费, with the money): left empty, it is none.
+        if "gifts_value" in self.fields:
+            self.fields["gifts_value"].required = False
+
+    def clean_gifts_value(self):
+        value = self.cleaned_data.get("gifts_value")
+        return Decimal("0") if value is None else value
+
+    def _offers_thoughts(self) -> bool:
+        user = self.thoughts_user
+        if user is None:
+            return False
+        if self.instance.cadre_id:
+            return can_read_thoughts(user=user, cadre=self.instance.cadre)
+        return may_write_any_thoughts(user=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("thoughts"):
+            cadre = cleaned.get("cadre")
+            if cadre is None and self.instance.cadre_id:
+                cadre = self.instance.cadre
+            if cadre is not None and not can_read_thoughts(user=self.thoughts_user, cadre=cadre):
+                self.add_error(
+                    "thoughts", _("Only bureau staff and the cadre's liaison write this note.")
+                )
+            if "heart_to_heart" in self.fields and not cleaned.get("heart_to_heart"):
+                self.add_error(
+                    "heart_to_heart",
+                    _("Tick heart-to-heart talk to keep a note of the cadre's thinking."),
+                )
+        return cleaned
+
 
 # What recording a visit asks, once it has happened.
 DONE_FIELDS = [

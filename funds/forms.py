@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from cadres.forms import DateInput
+from cadres.form_fields import DateInput
 from cadres.models import VisitOccasion
 
 from .models import FEN, ExpenseSource, Standard

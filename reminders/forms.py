@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.punctuation import join_list
-from cadres.forms import DateInput
+from cadres.form_fields import DateInput
 from cadres.models import Cadre, Visit
 
 

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from cadres.forms import DateInput, VisitFilterForm
+from cadres.filter_forms import VisitFilterForm
+from cadres.form_fields import DateInput
 
 
 def _check_range(form: forms.Form) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from accounts.params import parse_date, parse_id
-from cadres.forms import CadreFilterForm
+from cadres.filter_forms import CadreFilterForm
 from cadres.models import CadreStatus
 from cadres.selectors import cadre_list, registry_filter_choices, staff_visible_to
 

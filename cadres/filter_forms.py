@@ -1,0 +1,138 @@
+"""The search and filter forms of the list pages: the registry's search box and
+filters (unit, party branch, community, age band, health, hardship and the rest), and the
+visit list's filters (dates, occasion, status, unit, visiting staff, follow-up). The
+exports use them too."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit, User
+
+from .age_bands import AgeBand
+from .form_fields import DateInput, LongSelect, NameChoiceField, staff_choices
+from .models import (
+    CadreStatus,
+    Hardship,
+    Health,
+    LivingSituation,
+    RetirementKind,
+    Visit,
+    VisitOccasion,
+)
+from .pinyin import pinyin_sort_key
+from .selectors import SORTS, PartyBranch
+
+
+def _blank(choices):
+    return [("", _("All")), *choices]
+
+
+class CadreFilterForm(forms.Form):
+    """The registry list's search box and filters (all optional)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name, pinyin initials (zs), pinyin, community, last digits of ID")
+            }
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LongSelect,
+    )
+    branch = NameChoiceField(
+        label=_("branch"),
+        queryset=PartyBranch.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    # 居住社区 (四就近): the communities the user's cadres live in.
+    community = forms.ChoiceField(
+        label=_("residential community"), choices=[], required=False, widget=LongSelect
+    )
+    retirement_kind = forms.ChoiceField(
+        label=_("retirement kind"), choices=_blank(RetirementKind.choices), required=False
+    )
+    age_band = forms.ChoiceField(
+        label=_("age band"), choices=_blank(AgeBand.choices), required=False
+    )
+    health = forms.ChoiceField(label=_("health"), choices=_blank(Health.choices), required=False)
+    living_situation = forms.ChoiceField(
+        label=_("living situation"), choices=_blank(LivingSituation.choices), required=False
+    )
+    hardship = forms.ChoiceField(
+        label=_("hardship"), choices=_blank(Hardship.choices), required=False
+    )
+    party_member = forms.ChoiceField(
+        label=_("CPC member"),
+        choices=[("", _("All")), ("yes", _("Yes")), ("no", _("No"))],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[*CadreStatus.choices, ("all", _("All"))],
+        required=False,
+        initial=CadreStatus.ON_REGISTER,
+    )
+    liaison = forms.ModelChoiceField(
+        label=_("liaison"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LongSelect,
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+
+    def __init__(self, *args, units, branches, liaisons, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["branch"].queryset = branches
+        staff_choices(self.fields["liaison"], liaisons)
+        # Read once, in pinyin order, for both the choices shown and the check.
+        self.fields["community"].choices = [
+            ("", _("All")),
+            *((name, name) for name in sorted(communities, key=pinyin_sort_key)),
+        ]
+
+
+class VisitFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    occasion = forms.ModelChoiceField(
+        label=_("occasion"),
+        queryset=VisitOccasion.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    status = forms.ChoiceField(
+        label=_("status"), choices=_blank(Visit.Status.choices), required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
+    )
+    visitor = forms.ModelChoiceField(
+        label=_("visiting staff"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    follow_up = forms.ChoiceField(
+        label=_("follow-up"),
+        choices=[
+            ("", _("All")),
+            ("pending", _("Follow-up pending")),
+            ("overdue", _("Follow-up overdue")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, units, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        staff_choices(self.fields["visitor"], staff)
