@@ -1,4 +1,8 @@
-"""Reads of the registry."""
+"""Reads of the register: the cadres a user may see, the registry list (search by name,
+pinyin, community or ID tail, the filters, the sort orders, a page of it with its count),
+the filter choices, a cadre's page with its timeline of visits, needs and branch roles,
+the staff a user may choose, the cadre picker, and a family contact. Visits are read in
+``visit_selectors``, care needs in ``need_selectors``."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +24,6 @@ from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
 from .pinyin import pinyin_prefixes
 from .registry_counts import all_community_names, list_count
-from .visit_selectors import follow_up_overdue_q, follow_up_pending_q
 
 # Branch models are reached through the reverse relation, not imported: branches sit
 # above cadres in the app order.
@@ -357,60 +360,6 @@ def cadre_picker(*, user: User, text: str, limit: int = 10) -> list[Cadre]:
     return list(
         _search(queryset, text, user=user).select_related("unit").order_by("name_pinyin")[:limit]
     )
-
-
-def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
-    """Visits of the user's cadres, newest first, filtered; fixed query count per page."""
-    queryset = scope_queryset(
-        Visit.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
-    )
-    if filters.get("date_from"):
-        queryset = queryset.filter(
-            Q(visited_on__gte=filters["date_from"])
-            | Q(visited_on__isnull=True, due_on__gte=filters["date_from"])
-        )
-    if filters.get("date_to"):
-        queryset = queryset.filter(
-            Q(visited_on__lte=filters["date_to"])
-            | Q(visited_on__isnull=True, due_on__lte=filters["date_to"])
-        )
-    for field in ("occasion", "status"):
-        if filters.get(field):
-            queryset = queryset.filter(**{field: filters[field]})
-    if filters.get("unit"):
-        queryset = queryset.filter(cadre__unit=filters["unit"])
-    if filters.get("visitor"):
-        queryset = queryset.filter(visitors=filters["visitor"])
-    if filters.get("follow_up") == "pending":
-        queryset = queryset.filter(follow_up_pending_q())
-    elif filters.get("follow_up") == "overdue":
-        queryset = queryset.filter(follow_up_overdue_q(today=timezone.localdate()))
-    return (
-        queryset.select_related("cadre", "cadre__unit", "occasion")
-        .prefetch_related("visitors")
-        .order_by(F("visited_on").desc(nulls_first=True), "-due_on", "-id")
-    )
-
-
-def care_need_list(*, user: User, status: str, overdue: bool, today) -> QuerySet[CareNeed]:
-    """Needs of the user's cadres: open ones first, by due date."""
-    queryset = scope_queryset(
-        CareNeed.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    if overdue:
-        queryset = queryset.exclude(status=CareNeed.Status.RESOLVED).filter(due_on__lt=today)
-    return queryset.select_related("cadre", "cadre__unit", "assignee").order_by(
-        F("resolved_on").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "-id"
-    )
-
-
-def care_need_for(*, user: User, pk: int) -> CareNeed:
-    queryset = scope_queryset(
-        CareNeed.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
-    )
-    return get_object_or_404(queryset.select_related("cadre"), pk=pk)
 
 
 def family_contact_for(*, user: User, pk: int) -> FamilyContact:

@@ -22,6 +22,7 @@ from .filter_forms import CadreFilterForm, VisitFilterForm
 from .forms import CadreForm, DeathForm, FamilyContactForm, TransferForm
 from .models import CadreStatus, CareNeed, Visit
 from .need_forms import AssignForm, CareNeedForm, ResolveForm
+from .need_selectors import care_need_for, care_need_list
 from .need_services import care_need_assign, care_need_raise, care_need_resolve
 from .picking import chosen_cadre, preset_cadre
 from .selectors import (
@@ -30,12 +31,9 @@ from .selectors import (
     cadre_picker,
     cadre_timeline,
     cadres_visible_to,
-    care_need_for,
-    care_need_list,
     family_contact_for,
     registry_filter_choices,
     staff_visible_to,
-    visit_list,
 )
 from .services import (
     cadre_create,
@@ -49,6 +47,7 @@ from .services import (
 )
 from .validators import mask_resident_id
 from .visit_forms import VisitForm
+from .visit_selectors import visit_list
 from .visit_services import new_visit_refusal, visit_record
 from .visit_views import add_service_errors
 

@@ -1,13 +1,26 @@
-"""Reads of visits as work items: one visit's page, the to-do list of planned visits
-(待办走访) and its summary on the dashboard, and the follow-up (跟进) conditions of the
-visit list. Every read is narrowed to the user's cadres by ``accounts.scoping``."""
+"""Reads of visits: the filtered visit list, and visits as work items: one visit's
+page, the to-do list of planned visits (待办走访) and its summary on the dashboard, and the
+follow-up (跟进) conditions of the visit list. Every read is narrowed to the user's
+cadres by ``accounts.scoping``."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.scoping import scope_queryset
@@ -149,3 +162,36 @@ def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
         "first": first,
         "days_ahead": TO_DO_DAYS_AHEAD,
     }
+
+
+def visit_list(*, user: User, filters: dict) -> QuerySet[Visit]:
+    """Visits of the user's cadres, newest first, filtered; fixed query count per page."""
+    queryset = scope_queryset(
+        Visit.objects.all(), user=user, unit_path="cadre__unit", cadre_path="cadre"
+    )
+    if filters.get("date_from"):
+        queryset = queryset.filter(
+            Q(visited_on__gte=filters["date_from"])
+            | Q(visited_on__isnull=True, due_on__gte=filters["date_from"])
+        )
+    if filters.get("date_to"):
+        queryset = queryset.filter(
+            Q(visited_on__lte=filters["date_to"])
+            | Q(visited_on__isnull=True, due_on__lte=filters["date_to"])
+        )
+    for field in ("occasion", "status"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("unit"):
+        queryset = queryset.filter(cadre__unit=filters["unit"])
+    if filters.get("visitor"):
+        queryset = queryset.filter(visitors=filters["visitor"])
+    if filters.get("follow_up") == "pending":
+        queryset = queryset.filter(follow_up_pending_q())
+    elif filters.get("follow_up") == "overdue":
+        queryset = queryset.filter(follow_up_overdue_q(today=timezone.localdate()))
+    return (
+        queryset.select_related("cadre", "cadre__unit", "occasion")
+        .prefetch_related("visitors")
+        .order_by(F("visited_on").desc(nulls_first=True), "-due_on", "-id")
+    )
