@@ -1,8 +1,12 @@
+"""Pages of the register: the registry list with its search and filters, a cadre's page
+(with the timeline) and history, registering and editing a cadre, showing the full ID
+number, recording a death or a transfer out, the cadre's family contacts, and the cadre
+picker. Visits are in ``visit_views``, care needs in ``need_views``."""
+
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
-from accounts.params import parse_id, parse_search
+from accounts.params import parse_search
 from accounts.scoping import (
     can_edit_registry,
     can_see_id_numbers,
@@ -18,13 +22,9 @@ from accounts.scoping import (
     visible_unit_ids,
 )
 
-from .filter_forms import CadreFilterForm, VisitFilterForm
+from .filter_forms import CadreFilterForm
 from .forms import CadreForm, DeathForm, FamilyContactForm, TransferForm
-from .models import CadreStatus, CareNeed, Visit
-from .need_forms import AssignForm, CareNeedForm, ResolveForm
-from .need_selectors import care_need_for, care_need_list
-from .need_services import care_need_assign, care_need_raise, care_need_resolve
-from .picking import chosen_cadre, preset_cadre
+from .models import CadreStatus, Visit
 from .selectors import (
     cadre_detail,
     cadre_list_page,
@@ -46,10 +46,7 @@ from .services import (
     id_number_disclose,
 )
 from .validators import mask_resident_id
-from .visit_forms import VisitForm
-from .visit_selectors import visit_list
-from .visit_services import new_visit_refusal, visit_record
-from .visit_views import add_service_errors
+from .visit_services import new_visit_refusal
 
 PAGE_SIZE = 50
 
@@ -257,69 +254,6 @@ def picker(request):
 
 
 @login_required
-def visits(request):
-    form = VisitFilterForm(
-        request.GET or None,
-        units=registry_filter_choices(user=request.user)["units"],
-        staff=staff_visible_to(user=request.user),
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(visit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    keep = request.GET.copy()
-    keep.pop("page", None)
-    return render(
-        request,
-        "cadres/visits.html",
-        {
-            "form": form,
-            "page": page,
-            "query": keep.urlencode(),
-            "can_edit": can_edit_registry(user=request.user),
-        },
-    )
-
-
-@login_required
-def visit_new(request):
-    require_editor(user=request.user)
-    # Any of the user's cadres may be posted, so that one who has died or been
-    # transferred out is refused by visit_record with its reason, not as "not yours".
-    cadres = cadres_visible_to(user=request.user)
-    initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
-    occasion = parse_id(request.GET.get("occasion"))  # e.g. from a holiday campaign
-    if occasion is not None:
-        initial["occasion"] = occasion
-    preset = preset_cadre(request, cadres, initial)
-    if preset is not None and preset.status != CadreStatus.ON_REGISTER:
-        # Their planned visits (the condolence visit) are completed from their page.
-        messages.error(request, new_visit_refusal(cadre=preset))
-        return redirect(preset)
-    form = VisitForm(
-        request.POST or None,
-        initial=initial,
-        cadres=cadres,
-        staff=staff_visible_to(user=request.user),
-        thoughts_user=request.user,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            visit = visit_record(by=request.user, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name},
-            )
-            return redirect(visit.cadre.get_absolute_url())
-    preset = preset or chosen_cadre(form, cadres)
-    return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
-
-
-@login_required
 def mark_deceased(request, pk: int):
     require_editor(user=request.user)
     cadre = get_object_or_404(
@@ -363,84 +297,4 @@ def transfer_out(request, pk: int):
             return redirect(cadre.get_absolute_url())
     return render(
         request, "cadres/status_form.html", {"cadre": cadre, "form": form, "action": "transfer"}
-    )
-
-
-@login_required
-def needs(request):
-    status = request.GET.get("status", "")
-    if status not in CareNeed.Status.values:
-        status = ""
-    overdue = request.GET.get("overdue") == "1"
-    queryset = care_need_list(
-        user=request.user, status=status, overdue=overdue, today=timezone.localdate()
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cadres/needs.html",
-        {
-            "page": page,
-            "status": status,
-            "overdue": overdue,
-            "statuses": CareNeed.Status.choices,
-            "today": timezone.localdate(),
-            "can_edit": can_edit_registry(user=request.user),
-        },
-    )
-
-
-@login_required
-def need_new(request):
-    require_editor(user=request.user)
-    cadres = cadres_visible_to(user=request.user).filter(status=CadreStatus.ON_REGISTER)
-    initial = {"raised_on": timezone.localdate()}
-    preset = preset_cadre(request, cadres, initial)
-    form = CareNeedForm(
-        request.POST or None,
-        initial=initial,
-        cadres=cadres,
-        staff=staff_visible_to(user=request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        need = care_need_raise(by=request.user, **form.cleaned_data)
-        messages.success(request, _("The need has been recorded."))
-        return redirect(need.cadre.get_absolute_url())
-    preset = preset or chosen_cadre(form, cadres)
-    return render(request, "cadres/need_form.html", {"form": form, "preset": preset})
-
-
-@login_required
-def need_assign(request, pk: int):
-    require_editor(user=request.user)
-    need = care_need_for(user=request.user, pk=pk)
-    form = AssignForm(request.POST or None, staff=staff_visible_to(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        care_need_assign(need=need, assignee=form.cleaned_data["assignee"], by=request.user)
-        messages.success(request, _("The need has been assigned."))
-        return redirect("cadres:needs")
-    return render(
-        request, "cadres/need_action.html", {"need": need, "form": form, "action": "assign"}
-    )
-
-
-@login_required
-def need_resolve(request, pk: int):
-    require_editor(user=request.user)
-    need = care_need_for(user=request.user, pk=pk)
-    if need.status == CareNeed.Status.RESOLVED:
-        messages.error(request, _("This need is already resolved."))
-        return redirect("cadres:needs")
-    form = ResolveForm(request.POST or None, initial={"resolved_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            care_need_resolve(need=need, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            messages.success(request, _("The need is resolved and the reply recorded."))
-            return redirect("cadres:needs")
-    return render(
-        request, "cadres/need_action.html", {"need": need, "form": form, "action": "resolve"}
     )

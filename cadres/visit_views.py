@@ -1,7 +1,8 @@
-"""Pages of visits as work items: a visit's page and history, its edit form, the to-do
-list of planned visits (待办走访), and completing, rescheduling and cancelling a planned
-visit. Each is limited to the user's cadres (another unit's visit answers 404); the
-pages that record something answer 403 to those who only read."""
+"""Pages of visits: the visit list and recording a visit, and visits as work items: a
+visit's page and history, its edit form, the to-do list of planned visits (待办走访), and
+completing, rescheduling and cancelling a planned visit. Each is limited to the user's
+cadres (another unit's visit answers 404); the pages that record something answer 403 to
+those who only read."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,19 +17,23 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import history_entries
 from accounts.models import User
+from accounts.params import parse_id
 from accounts.scoping import can_edit_registry, can_read_thoughts, require_editor
 
 from . import visit_services
-from .models import Visit
-from .selectors import registry_filter_choices, staff_visible_to
+from .filter_forms import VisitFilterForm
+from .models import CadreStatus, Visit
+from .picking import chosen_cadre, preset_cadre
+from .selectors import cadres_visible_to, registry_filter_choices, staff_visible_to
 from .visit_forms import (
     VisitCancelForm,
     VisitCompleteForm,
     VisitEditForm,
+    VisitForm,
     VisitRescheduleForm,
     VisitTodoFilterForm,
 )
-from .visit_selectors import visit_for, visit_todo_list, visits_visible_to
+from .visit_selectors import visit_for, visit_list, visit_todo_list, visits_visible_to
 
 PAGE_SIZE = 50
 
@@ -258,3 +263,66 @@ def visit_cancel(request, pk: int):
         "cadres/visit_action.html",
         {"form": form, "visit": visit, "action": "cancel", "next": _next_url(request, "")},
     )
+
+
+@login_required
+def visits(request):
+    form = VisitFilterForm(
+        request.GET or None,
+        units=registry_filter_choices(user=request.user)["units"],
+        staff=staff_visible_to(user=request.user),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(visit_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return render(
+        request,
+        "cadres/visits.html",
+        {
+            "form": form,
+            "page": page,
+            "query": keep.urlencode(),
+            "can_edit": can_edit_registry(user=request.user),
+        },
+    )
+
+
+@login_required
+def visit_new(request):
+    require_editor(user=request.user)
+    # Any of the user's cadres may be posted, so that one who has died or been
+    # transferred out is refused by visit_record with its reason, not as "not yours".
+    cadres = cadres_visible_to(user=request.user)
+    initial = {"visited_on": timezone.localdate(), "visitors": [request.user]}
+    occasion = parse_id(request.GET.get("occasion"))  # e.g. from a holiday campaign
+    if occasion is not None:
+        initial["occasion"] = occasion
+    preset = preset_cadre(request, cadres, initial)
+    if preset is not None and preset.status != CadreStatus.ON_REGISTER:
+        # Their planned visits (the condolence visit) are completed from their page.
+        messages.error(request, visit_services.new_visit_refusal(cadre=preset))
+        return redirect(preset)
+    form = VisitForm(
+        request.POST or None,
+        initial=initial,
+        cadres=cadres,
+        staff=staff_visible_to(user=request.user),
+        thoughts_user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            visit = visit_services.visit_record(by=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The visit to %(name)s has been recorded.") % {"name": visit.cadre.name},
+            )
+            return redirect(visit.cadre.get_absolute_url())
+    preset = preset or chosen_cadre(form, cadres)
+    return render(request, "cadres/visit_form.html", {"form": form, "preset": preset})
