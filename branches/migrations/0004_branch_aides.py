@@ -7,52 +7,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('branches', '0003_branch_sort_key'),
+        ("branches", "0003_branch_sort_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalBranchAide',
+            name="HistoricalBranchAide",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='since')),
-                ('ended_on', models.DateField(blank=True, help_text='Empty while the staff member helps.', null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.partybranch', verbose_name='branch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="since")),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty while the staff member helps.",
+                        null=True,
+                        verbose_name="until",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="branches.partybranch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical in-service aide',
-                'verbose_name_plural': 'historical in-service aides',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical in-service aide",
+                "verbose_name_plural": "historical in-service aides",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='BranchAide',
+            name="BranchAide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='since')),
-                ('ended_on', models.DateField(blank=True, help_text='Empty while the staff member helps.', null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aides', to='branches.partybranch', verbose_name='branch')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='branch_aides', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="since")),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty while the staff member helps.",
+                        null=True,
+                        verbose_name="until",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aides",
+                        to="branches.partybranch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="branch_aides",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'in-service aide',
-                'verbose_name_plural': 'in-service aides',
-                'ordering': ['branch', 'ended_on', 'started_on', 'id'],
-                'indexes': [models.Index(fields=['branch', 'ended_on'], name='branchaide_current_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('branch', 'user'), name='branchaide_one_current_per_user', violation_error_message='This staff member already helps this branch.'), models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='branchaide_ends_after_start')],
+                "verbose_name": "in-service aide",
+                "verbose_name_plural": "in-service aides",
+                "ordering": ["branch", "ended_on", "started_on", "id"],
+                "indexes": [
+                    models.Index(fields=["branch", "ended_on"], name="branchaide_current_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True)),
+                        fields=("branch", "user"),
+                        name="branchaide_one_current_per_user",
+                        violation_error_message="This staff member already helps this branch.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True),
+                            ("ended_on__gte", models.F("started_on")),
+                            _connector="OR",
+                        ),
+                        name="branchaide_ends_after_start",
+                    ),
+                ],
             },
         ),
     ]

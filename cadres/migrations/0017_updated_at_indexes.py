@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_user_language'),
-        ('cadres', '0016_visit_gifts_value_and_talks'),
+        ("accounts", "0004_user_language"),
+        ("cadres", "0016_visit_gifts_value_and_talks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['updated_at'], name='cadre_updated_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["updated_at"], name="cadre_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['updated_at'], name='visit_updated_idx'),
+            model_name="visit",
+            index=models.Index(fields=["updated_at"], name="visit_updated_idx"),
         ),
     ]

@@ -29,7 +29,7 @@ def overdue_cadres(unit_a):
     rule = ReminderRule.objects.get(kind="overdue_visit")
     old = datetime.date.today() - datetime.timedelta(days=(rule.threshold_days_tuixiu or 180) + 30)
     cadres = []
-    for index in range(4):
+    for _ in range(4):
         cadre = CadreFactory(unit=unit_a, retirement_kind=RetirementKind.TUIXIU)
         VisitFactory(cadre=cadre, visited_on=old)
         cadres.append(cadre)
