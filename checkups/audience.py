@@ -6,23 +6,12 @@ import datetime
 
 from django.db.models import Q
 
-from cadres.models import CadreStatus, Hardship, RetirementKind
+from cadres.models import Hardship, RetirementKind
+from cadres.register import on_register
 
 from .models import Checkup, CheckupCampaign
 
 Audience = CheckupCampaign.Audience
-
-
-def on_register(day: datetime.date | None = None) -> Q:
-    """Cadres on the register now, or, given ``day``, on it that day: retired by then,
-    and neither dead nor transferred out before it."""
-    if day is None:
-        return Q(status=CadreStatus.ON_REGISTER)
-    return (
-        Q(status=CadreStatus.ON_REGISTER)
-        | Q(status=CadreStatus.DECEASED, died_on__gte=day)
-        | Q(status=CadreStatus.TRANSFERRED, transferred_on__gte=day)
-    ) & (Q(retirement_date__isnull=True) | Q(retirement_date__lte=day))
 
 
 def born_by(day: datetime.date, age: int) -> datetime.date:

@@ -16,23 +16,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-
 from accounts.models import Unit
-from cadres.models import Cadre, CadreStatus, VisitOccasion
+from cadres.models import Cadre, VisitOccasion
+from cadres.register import on_register
 
 from .models import ZERO, BudgetLine, Standard
 from .standards import StandardBook
-
-
-def on_register_on(day: datetime.date) -> Q:
-    """The cadres on the register on ``day``: on it now or left (died, transferred out)
-    after that day, and retired by then — the rule of the statistics
-    (``reports.statistics.on_register_on``), which this app, below reports, cannot
-    import."""
-    return (Q(status=CadreStatus.ON_REGISTER) | Q(died_on__gt=day) | Q(transferred_on__gt=day)) & (
-        Q(retirement_date__isnull=True) | Q(retirement_date__lte=day)
-    )
 
 
 def per_visit_count(heads: int, times_per_hundred: Decimal) -> int:
@@ -149,7 +138,7 @@ def budget_compute(*, year: int, register_date: datetime.date) -> BudgetComputat
     standards = list(Standard.objects.filter(year=year).select_related("occasion"))
     book = StandardBook(standards)
     heads: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    cadres = Cadre.objects.filter(on_register_on(register_date)).values_list(
+    cadres = Cadre.objects.filter(on_register(register_date, end_of_day=True)).values_list(
         "unit_id", "retirement_kind", "birth_date", "hardship"
     )
     codes = book.codes

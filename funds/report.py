@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.scoping import scope_queryset, visible_unit_ids
 from cadres.models import Cadre, CadreStatus, RetirementKind, Visit, VisitOccasion
+from cadres.register import on_register
 
-from .budget import on_register_on
 from .models import ZERO, BudgetComputation
 from .selectors import MONEY, VISIT_MONEY, LineFigures, line_figures, money, year_range
 from .standards import StandardBook, age_on
@@ -216,7 +216,7 @@ def reach_table(
         return reach
     start, end = year_range(year)
     cadres = scope_queryset(
-        Cadre.objects.filter(on_register_on(register_date)),
+        Cadre.objects.filter(on_register(register_date, end_of_day=True)),
         user=user,
         unit_path="unit",
         cadre_path="",

@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from cadres.models import Cadre, CadreStatus
+from cadres.models import Cadre
+from cadres.register import on_register
 
 
 class CadreRow(NamedTuple):
@@ -88,19 +89,6 @@ def active_cadres(
                     )
                 )
     return rows
-
-
-def on_register(day: datetime.date | None = None) -> Q:
-    """Cadres on the register now, or, given ``day``, on it that day: retired by then,
-    and neither dead nor transferred out before it (so a past holiday's audience is not
-    changed by deaths since)."""
-    if day is None:
-        return Q(status=CadreStatus.ON_REGISTER)
-    return (
-        Q(status=CadreStatus.ON_REGISTER)
-        | Q(status=CadreStatus.DECEASED, died_on__gte=day)
-        | Q(status=CadreStatus.TRANSFERRED, transferred_on__gte=day)
-    ) & (Q(retirement_date__isnull=True) | Q(retirement_date__lte=day))
 
 
 def _as_date(value) -> datetime.date | None:

@@ -18,21 +18,13 @@ from django.utils.translation import gettext
 from accounts.models import Unit, User
 from accounts.scoping import reads_by_branch, scope_queryset, visible_unit_ids
 from activities.models import Attendance
-from cadres.models import Cadre, CadreStatus, Visit
+from cadres.models import Cadre, Visit
+from cadres.register import on_register
 
 
 def reference_date(year: int, today: datetime.date) -> datetime.date:
     """The day a year's register is read on: today for the current year, else 31 December."""
     return today if year >= today.year else datetime.date(year, 12, 31)
-
-
-def on_register_on(day: datetime.date) -> Q:
-    """The cadres on the register on ``day``: on it now or left (died, transferred out)
-    after that day, and retired by then. For today this is exactly "status on the
-    register"."""
-    return (Q(status=CadreStatus.ON_REGISTER) | Q(died_on__gt=day) | Q(transferred_on__gt=day)) & (
-        Q(retirement_date__isnull=True) | Q(retirement_date__lte=day)
-    )
 
 
 def age_on(path: str, day: datetime.date):
@@ -50,7 +42,7 @@ def age_on(path: str, day: datetime.date):
 
 def scoped_register(user: User, day: datetime.date) -> QuerySet[Cadre]:
     cadres = scope_queryset(Cadre.objects.all(), user=user, unit_path="unit", cadre_path="")
-    return cadres.filter(on_register_on(day))
+    return cadres.filter(on_register(day, end_of_day=True))
 
 
 def visits_done(user: User, year: int) -> QuerySet[Visit]:

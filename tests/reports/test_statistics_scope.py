@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from cadres.models import CadreStatus
+from cadres.register import on_register
 from reports.statistics import STANDARD_TABLES
-from reports.statistics.selectors import on_register_on
 from tests.reports import statistics_world
 from tests.reports.statistics_world import TODAY, TOTAL, page, rows, total, unit_rows
 
@@ -47,8 +47,10 @@ def test_branch_secretaries_see_the_members_of_their_branch(client, world, branc
 def test_register_on_a_day_is_the_status_for_today(world):
     from cadres.models import Cadre
 
-    on_register = set(Cadre.objects.filter(on_register_on(TODAY)).values_list("name", flat=True))
+    registered = set(
+        Cadre.objects.filter(on_register(TODAY, end_of_day=True)).values_list("name", flat=True)
+    )
     active = set(
         Cadre.objects.filter(status=CadreStatus.ON_REGISTER).values_list("name", flat=True)
     )
-    assert on_register == active == {"甲", "乙", "丙", "丁"}
+    assert registered == active == {"甲", "乙", "丙", "丁"}
