@@ -55,7 +55,7 @@ def world(db, settings, tmp_path):
         "root", "r@example.com", "pw-x-12345"
     )
     records = {}
-    settings.CHECKUPS_PRIVATE_ROOT = str(tmp_path)
+    settings.PRIVATE_FILES_ROOT = tmp_path
     checkup_campaign = CheckupCampaignFactory()
     for side, unit in (("mine", mine), ("theirs", theirs)):
         colleague = UserFactory(unit=unit)
