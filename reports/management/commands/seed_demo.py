@@ -20,14 +20,9 @@ from activities.demo import seed_activities, seed_honours, seed_teams
 from assistance.demo import seed_assistance
 from branches.demo import seed_branches
 from cadres.bulk import analyze_tables
-from cadres.demo import (
-    seed_cadres,
-    seed_care_needs,
-    seed_family,
-    seed_visit_history,
-    seed_visits,
-)
+from cadres.demo import seed_cadres, seed_family
 from cadres.models import Cadre
+from cadres.visit_demo import seed_care_needs, seed_visit_history, seed_visits
 from checkups.demo import seed_checkups
 from distributions.demo import seed_distributions
 from funds.demo import seed_funds
