@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import honour_views, suggestion_views, team_views, views
 
 app_name = "activities"
 
@@ -11,13 +11,17 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/edit/", views.edit, name="edit"),
-    path("teams/", views.teams, name="teams"),
-    path("teams/<int:pk>/", views.team, name="team"),
-    path("teams/<int:pk>/members/new/", views.membership_new, name="membership_new"),
-    path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
-    path("honours/", views.honours, name="honours"),
-    path("honours/new/", views.honour_new, name="honour_new"),
-    path("suggestions/", views.suggestions, name="suggestions"),
-    path("suggestions/new/", views.suggestion_new, name="suggestion_new"),
-    path("suggestions/<int:pk>/answer/", views.suggestion_answer_view, name="suggestion_answer"),
+    path("teams/", team_views.teams, name="teams"),
+    path("teams/<int:pk>/", team_views.team, name="team"),
+    path("teams/<int:pk>/members/new/", team_views.membership_new, name="membership_new"),
+    path("memberships/<int:pk>/end/", team_views.membership_end, name="membership_end"),
+    path("honours/", honour_views.honours, name="honours"),
+    path("honours/new/", honour_views.honour_new, name="honour_new"),
+    path("suggestions/", suggestion_views.suggestions, name="suggestions"),
+    path("suggestions/new/", suggestion_views.suggestion_new, name="suggestion_new"),
+    path(
+        "suggestions/<int:pk>/answer/",
+        suggestion_views.suggestion_answer_view,
+        name="suggestion_answer",
+    ),
 ]

@@ -1,3 +1,9 @@
+"""Activity pages: the list and the month's calendar, an activity's page with its
+participants and check-in (参加/请假/缺席 with volunteer hours), recording and editing an
+activity, and its history. Teams and memberships are in ``activities.team_views``, honours
+in ``activities.honour_views`` and suggestions in ``activities.suggestion_views``; they share
+this module's ``list_page``."""
+
 import datetime
 
 from django.contrib import messages
@@ -15,24 +21,10 @@ from accounts.audit import history_entries
 from accounts.forms import form_add_service_errors
 from accounts.params import parse_date, parse_id
 from accounts.scoping import can_edit_registry, require_editor
-from cadres.picking import chosen_cadre, preset_cadre
+from cadres.picking import chosen_cadre
 
-from .forms import (
-    ActivityFilterForm,
-    ActivityForm,
-    CheckInForm,
-    HonourFilterForm,
-    HonourForm,
-    MembershipForm,
-    SuggestionAnswerForm,
-    SuggestionFilterForm,
-    SuggestionForm,
-    TeamFilterForm,
-)
-from .models import Suggestion
+from .forms import ActivityFilterForm, ActivityForm, CheckInForm
 from .selectors import (
-    RecipientKind,
-    activities_visible_to,
     activity_attendances,
     activity_detail,
     activity_for_edit,
@@ -42,34 +34,16 @@ from .selectors import (
     attendance_editable_cadre_ids,
     branches_visible_to,
     cadres_to_choose,
-    honour_list,
-    honour_years,
-    membership_for,
-    suggestion_for,
-    suggestion_list,
-    suggestion_status_counts,
-    team_detail,
-    team_list,
-    team_members,
-    team_recent_activities,
     teams_visible_to,
     units_visible_to,
 )
-from .services import (
-    activity_attendance_record,
-    activity_create,
-    activity_update,
-    honour_record,
-    suggestion_answer,
-    suggestion_record,
-    team_membership_add,
-    team_membership_end,
-)
+from .services import activity_attendance_record, activity_create, activity_update
 
 PAGE_SIZE = 30
 
 
-def _page(request, queryset):
+def list_page(request, queryset):
+    """The page of ``?page=`` in a list of the activities app, 30 rows a page."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -89,7 +63,7 @@ def activities(request):
         "activities/list.html",
         {
             "form": form,
-            "page": _page(request, activity_list(user=request.user, filters=filters)),
+            "page": list_page(request, activity_list(user=request.user, filters=filters)),
             "can_edit": can_edit_registry(user=request.user),
             "tab": "list",
         },
@@ -233,223 +207,6 @@ def edit(request, pk: int):
             )
             return redirect(activity)
     return render(request, "activities/form.html", {"form": form, "activity": activity})
-
-
-# Teams -----------------------------------------------------------------------------------
-
-
-@login_required
-def teams(request):
-    form = TeamFilterForm(request.GET or None, units=units_visible_to(user=request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    return render(
-        request,
-        "activities/teams.html",
-        {
-            "form": form,
-            "page": _page(request, team_list(user=request.user, filters=filters)),
-            "tab": "teams",
-        },
-    )
-
-
-@login_required
-def team(request, pk: int):
-    team = team_detail(user=request.user, pk=pk)
-    can_edit = can_edit_registry(user=request.user)
-    return render(
-        request,
-        "activities/team.html",
-        {
-            "team": team,
-            "members": team_members(user=request.user, team=team),
-            "honours": team.honours.order_by("-year", "title"),
-            "recent_activities": team_recent_activities(team=team),
-            "form": MembershipForm(
-                initial={"joined_on": timezone.localdate()},
-                cadres=cadres_to_choose(user=request.user),
-            )
-            if can_edit
-            else None,
-            "preset": None,
-            "can_edit": can_edit,
-        },
-    )
-
-
-@login_required
-def membership_new(request, pk: int):
-    require_editor(user=request.user)
-    team = team_detail(user=request.user, pk=pk)
-    cadres = cadres_to_choose(user=request.user)
-    initial = {"joined_on": timezone.localdate()}
-    preset = preset_cadre(request, cadres, initial)
-    form = MembershipForm(request.POST or None, initial=initial, cadres=cadres)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = team_membership_add(team=team, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has joined %(team)s.")
-                % {"name": membership.cadre.name, "team": team.name},
-            )
-            return redirect(team)
-    return render(
-        request,
-        "activities/membership_form.html",
-        {"team": team, "form": form, "preset": preset or chosen_cadre(form, cadres)},
-    )
-
-
-@login_required
-def membership_end(request, pk: int):
-    """Confirm, then take a cadre off a team."""
-    require_editor(user=request.user)
-    membership = membership_for(user=request.user, pk=pk)
-    if request.method == "POST":
-        team_membership_end(membership=membership, user=request.user)
-        messages.success(
-            request,
-            _("%(name)s has left %(team)s.")
-            % {"name": membership.cadre.name, "team": membership.team.name},
-        )
-        return redirect(membership.team)
-    return render(request, "activities/membership_end.html", {"membership": membership})
-
-
-# Honours ---------------------------------------------------------------------------------
-
-
-@login_required
-def honours(request):
-    form = HonourFilterForm(request.GET or None, years=honour_years(user=request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    return render(
-        request,
-        "activities/honours.html",
-        {
-            "form": form,
-            "page": _page(request, honour_list(user=request.user, filters=filters)),
-            "can_edit": can_edit_registry(user=request.user),
-            "tab": "honours",
-        },
-    )
-
-
-@login_required
-def honour_new(request):
-    require_editor(user=request.user)
-    cadres = cadres_to_choose(user=request.user)
-    branches = branches_visible_to(user=request.user)
-    teams = teams_visible_to(user=request.user)
-    initial = {"year": timezone.localdate().year}
-    preset = preset_cadre(request, cadres, initial)
-    for kind, choices in ((RecipientKind.TEAM, teams), (RecipientKind.BRANCH, branches)):
-        pk = parse_id(request.GET.get(kind))
-        if pk is not None:
-            initial[kind] = get_object_or_404(choices, pk=pk)
-            initial["recipient_kind"] = kind
-    form = HonourForm(
-        request.POST or None, initial=initial, cadres=cadres, branches=branches, teams=teams
-    )
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        fields.pop("recipient_kind")
-        try:
-            honour = honour_record(user=request.user, **fields)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The honour “%(title)s” for %(recipient)s has been recorded.")
-                % {"title": honour.title, "recipient": honour.recipient},
-            )
-            return redirect(honour.team or "activities:honours")
-    return render(
-        request,
-        "activities/honour_form.html",
-        {"form": form, "preset": preset or chosen_cadre(form, cadres)},
-    )
-
-
-# Suggestions -----------------------------------------------------------------------------
-
-
-@login_required
-def suggestions(request):
-    form = SuggestionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return render(
-        request,
-        "activities/suggestions.html",
-        {
-            "form": form,
-            "page": _page(request, suggestion_list(user=request.user, filters=filters)),
-            "status": filters.get("status", ""),
-            "status_counts": suggestion_status_counts(user=request.user),
-            "can_edit": can_edit_registry(user=request.user),
-            "tab": "suggestions",
-        },
-    )
-
-
-@login_required
-def suggestion_new(request):
-    require_editor(user=request.user)
-    cadres = cadres_to_choose(user=request.user)
-    activities = activities_visible_to(user=request.user).order_by("-starts_at", "-id")
-    initial = {"submitted_on": timezone.localdate()}
-    preset = preset_cadre(request, cadres, initial)
-    activity_id = parse_id(request.GET.get("activity"))
-    if activity_id is not None:
-        initial["activity"] = get_object_or_404(activities, pk=activity_id)
-    form = SuggestionForm(
-        request.POST or None, initial=initial, cadres=cadres, activities=activities
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            suggestion = suggestion_record(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The suggestion “%(title)s” has been recorded.") % {"title": suggestion.title},
-            )
-            return redirect(suggestion.activity or "activities:suggestions")
-    return render(
-        request,
-        "activities/suggestion_form.html",
-        {"form": form, "preset": preset or chosen_cadre(form, cadres)},
-    )
-
-
-@login_required
-def suggestion_answer_view(request, pk: int):
-    """Forward a suggestion or record the answer to it."""
-    require_editor(user=request.user)
-    suggestion = suggestion_for(user=request.user, pk=pk)
-    initial = model_to_dict(suggestion, fields=SuggestionAnswerForm._meta.fields)
-    if suggestion.status == Suggestion.Status.RECEIVED:
-        initial["status"] = Suggestion.Status.FORWARDED
-    elif suggestion.status == Suggestion.Status.FORWARDED:
-        initial["status"] = Suggestion.Status.ANSWERED
-    form = SuggestionAnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            suggestion_answer(suggestion=suggestion, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, _("The suggestion has been updated."))
-            return redirect("activities:suggestions")
-    return render(
-        request, "activities/suggestion_answer.html", {"suggestion": suggestion, "form": form}
-    )
 
 
 @login_required
