@@ -6,7 +6,8 @@ import datetime
 
 from django.db.models import Q
 
-from cadres.models import Hardship, RetirementKind
+from cadres.audiences import aged_q, shared_audience_q
+from cadres.models import RetirementKind
 from cadres.register import on_register
 
 from .models import Checkup, CheckupCampaign
@@ -14,32 +15,18 @@ from .models import Checkup, CheckupCampaign
 Audience = CheckupCampaign.Audience
 
 
-def born_by(day: datetime.date, age: int) -> datetime.date:
-    """The latest date of birth of someone aged ``age`` on ``day`` (one born on 29
-    February turns a year older on 28 February in a common year)."""
-    try:
-        return day.replace(year=day.year - age)
-    except ValueError:
-        return day.replace(year=day.year - age, day=28)
-
-
 def audience_q(campaign: CheckupCampaign) -> Q:
     """The campaign's audience among cadres (without the register condition). Ages are
     counted on the day the window opens."""
     audience = campaign.audience
-    aged = Q(birth_date__lte=born_by(campaign.opens_on, campaign.min_age or 0))
-    if audience == Audience.EVERYONE:
-        return Q()
-    if audience == Audience.LIXIU:
-        return Q(retirement_kind=RetirementKind.LIXIU)
+    aged = aged_q(campaign.min_age, on=campaign.opens_on)
+    shared = shared_audience_q(audience, min_age=campaign.min_age, on=campaign.opens_on)
+    if shared is not None:
+        return shared
     if audience == Audience.LIXIU_OR_AGED:
         return Q(retirement_kind=RetirementKind.LIXIU) | aged
     if audience == Audience.TUIXIU_AGED:
         return Q(retirement_kind=RetirementKind.TUIXIU) & aged
-    if audience == Audience.AGED:
-        return aged
-    if audience == Audience.HARDSHIP:
-        return ~Q(hardship=Hardship.NONE)
     if audience == Audience.LISTED:
         listed = CheckupCampaign.cadres.through.objects.filter(checkupcampaign_id=campaign.pk)
         return Q(pk__in=listed.values("cadre_id"))

@@ -13,7 +13,8 @@ from accounts.models import Unit, User
 from accounts.scoping import scope_filter, scope_queryset
 from activities.models import Activity
 from branches.models import BranchMeeting, BranchRole, PartyBranch
-from cadres.models import Cadre, CadreStatus, Hardship, Health, PoliticalStatus, RetirementKind
+from cadres.audiences import shared_audience_q
+from cadres.models import Cadre, CadreStatus, Health
 
 from .models import Delivery, Distribution
 
@@ -115,13 +116,6 @@ def activities_to_choose(*, user: User, year: int) -> QuerySet[Activity]:
 # Audience ---------------------------------------------------------------------------------
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def audience_q(distribution: Distribution, *, tree: dict[int, int | None] | None = None) -> Q:
     """The condition on Cadre of the distribution's audience: cadres on the register of
     the issuing unit and the units below it, narrowed by the kind of audience."""
@@ -129,15 +123,9 @@ def audience_q(distribution: Distribution, *, tree: dict[int, int | None] | None
     base = Q(status=CadreStatus.ON_REGISTER, unit_id__in=units)
     audience = distribution.audience
     kinds = Distribution.Audience
-    if audience == kinds.LIXIU:
-        return base & Q(retirement_kind=RetirementKind.LIXIU)
-    if audience == kinds.PARTY_MEMBERS:
-        return base & Q(political_status=PoliticalStatus.CPC_MEMBER)
-    if audience == kinds.HARDSHIP:
-        return base & ~Q(hardship=Hardship.NONE)
-    if audience == kinds.AGED:
-        born_by = _years_before(distribution.issued_on, distribution.min_age or 0)
-        return base & Q(birth_date__lte=born_by)
+    shared = shared_audience_q(audience, min_age=distribution.min_age, on=distribution.issued_on)
+    if shared is not None:
+        return base & shared
     if audience == kinds.BRANCH:
         members = BranchRole.objects.filter(
             branch_id=distribution.branch_id, ended_on__isnull=True

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cadres.age_bands import AgeBand, age_band_q
+from cadres.audiences import shared_audience_q
 from cadres.bulk import analyze_tables
 from cadres.models import (
     Cadre,
@@ -58,23 +59,8 @@ def next_holiday(day: datetime.date) -> tuple[Holiday, datetime.date] | None:
 
 def holiday_audience_q(holiday: Holiday, occurrence: datetime.date) -> Q:
     """``in_holiday_audience`` as a filter on cadres."""
-    audience = holiday.audience
-    if audience == Holiday.Audience.EVERYONE:
-        return Q()
-    if audience == Holiday.Audience.LIXIU:
-        return Q(retirement_kind=RetirementKind.LIXIU)
-    if audience == Holiday.Audience.PARTY_MEMBERS:
-        return Q(political_status=PoliticalStatus.CPC_MEMBER)
-    if audience == Holiday.Audience.HARDSHIP:
-        return ~Q(hardship=Hardship.NONE)
-    if audience == Holiday.Audience.AGED:
-        youngest = holiday.min_age or 0
-        try:
-            born_by = occurrence.replace(year=occurrence.year - youngest)
-        except ValueError:  # 29 February
-            born_by = occurrence.replace(year=occurrence.year - youngest, day=28)
-        return Q(birth_date__lte=born_by)
-    return Q(pk__in=[])
+    condition = shared_audience_q(holiday.audience, min_age=holiday.min_age, on=occurrence)
+    return Q(pk__in=[]) if condition is None else condition
 
 
 def unit_figures(

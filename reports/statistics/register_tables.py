@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from cadres.age_bands import AgeBand, age_band_q
+from cadres.audiences import years_before
 from cadres.models import Hardship, LivingSituation, PoliticalStatus, RetirementKind
 from cadres.pinyin import pinyin_sort_key
 
@@ -20,13 +21,6 @@ from .selectors import UnitTree, reference_date, register_note, scoped_register
 
 # "光荣在党50年": the medal for fifty years in the Party.
 PARTY_MEDAL_YEARS = 50
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year - years, day=28)
 
 
 def _register_table(
@@ -104,7 +98,7 @@ def party_members(*, user: User, year: int, today: datetime.date) -> Report:
             "cpc": Count("id", filter=member),
             "medal": Count(
                 "id",
-                filter=member & Q(party_joined_on__lte=_years_before(day, PARTY_MEDAL_YEARS)),
+                filter=member & Q(party_joined_on__lte=years_before(day, PARTY_MEDAL_YEARS)),
             ),
             "democratic": Count("id", filter=Q(political_status=PoliticalStatus.DEMOCRATIC_PARTY)),
             "masses": Count("id", filter=Q(political_status=PoliticalStatus.MASSES)),
