@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from cadres.visit_selectors import visit_todo_summary
 from reminders.delivery_selectors import delivery_troubles
 
+from .dashboard_lists import dashboard_lists
 from .export_records import export_record
 from .export_writer import XLSX_CONTENT_TYPE
 from .forms import YearForm
@@ -16,7 +17,6 @@ from .models import ExportRecord
 from .selectors import (
     age_band_chart,
     coverage_by_unit_chart,
-    dashboard_lists,
     dashboard_snapshot,
     figures_by_unit,
     headline_figures,

@@ -76,7 +76,7 @@ def test_query_count_does_not_grow_with_rows(client, staff, unit_a):
 
 
 def test_birthdays_beyond_those_shown_are_counted(client, staff, unit_a, monkeypatch):
-    monkeypatch.setattr("reports.selectors.BIRTHDAYS_SHOWN", 2)
+    monkeypatch.setattr("reports.dashboard_lists.BIRTHDAYS_SHOWN", 2)
     soon = datetime.date.today() + datetime.timedelta(days=3)
     for _ in range(3):
         CadreFactory(unit=unit_a, birth_date=soon.replace(year=soon.year - 80))
