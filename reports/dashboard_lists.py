@@ -163,12 +163,13 @@ def _needs_past_due(*, user: User, today: datetime.date) -> tuple[list, int]:
     else:
         # The whole register: the needs less those of cadres who have left it (counted
         # from the few cadres off the register rather than joined to every cadre).
-        count = (
-            open_needs.count() - open_needs.exclude(cadre__status=CadreStatus.ON_REGISTER).count()
-        )
+        off_register = [
+            status for status in CadreStatus.values if status != CadreStatus.ON_REGISTER
+        ]
+        count = open_needs.count() - open_needs.filter(cadre__status__in=off_register).count()
     shown = list(
         open_needs.filter(cadre__status=CadreStatus.ON_REGISTER)
-        .order_by("due_on", "pk")
+        .order_by("due_on")
         .values_list("due_on", flat=True)[29:30]
     )
     up_to = shown[0] if shown else today

@@ -74,6 +74,12 @@ class CareNeed(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="careneed_status_due_idx"),
             models.Index(fields=["cadre", "status"], name="careneed_cadre_status_idx"),
+            # The dashboard's needs past due, the longest first: open needs in date order.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="careneed_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
