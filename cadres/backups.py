@@ -2,10 +2,10 @@
 
 A backup is a folder ``yinling-YYYYmmdd-HHMMSS`` holding a consistent copy of the
 database — SQLite's online backup API into ``db.sqlite3``, or ``pg_dump --format=custom``
-into ``db.dump`` — a ``manifest.json`` (when, which engine, the migrations applied, the
-rows of every table and the SHA-256 of the copy), the uploaded media (cadre photos) and
-the private uploads of PRIVATE_FILES_ROOT (assistance documents, checkup report scans;
-see backup_files.py).
+into ``db.dump`` (the client tools are found and run by pg_tools.py) — a ``manifest.json``
+(when, which engine, the migrations applied, the rows of every table and the SHA-256 of
+the copy), the uploaded media (cadre photos) and the private uploads of
+PRIVATE_FILES_ROOT (assistance documents, checkup report scans; see backup_files.py).
 
 What is *not* in it, by design:
 
@@ -25,13 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
-import subprocess
 from contextlib import closing
 from dataclasses import dataclass, field
-from glob import glob
 from pathlib import Path
 
 from django.conf import settings
@@ -50,6 +47,7 @@ from .backup_files import (
     files_restore,
 )
 from .models import Cadre
+from .pg_tools import PgToolError, pg_run, pg_tool
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -178,20 +176,23 @@ def _sqlite_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]:
 def _postgres_backup(target: Path) -> tuple[dict[str, int], dict[str, set[str]]]:
     # pg_dump reads the snapshot exported here, so the counts in the manifest are those
     # of the very rows it dumps, whatever the app writes meanwhile.
-    tool = _pg_tool("pg_dump")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        _run(
-            tool,
-            "--format=custom",
-            f"--file={target}",
-            f"--snapshot={snapshot}",
-            "--no-password",
-        )
-        tables = connection.introspection.table_names(cursor)
-        return _counts(cursor, tables), _migrations(cursor)
+    try:
+        tool = pg_tool("pg_dump")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            pg_run(
+                tool,
+                "--format=custom",
+                f"--file={target}",
+                f"--snapshot={snapshot}",
+                "--no-password",
+            )
+            tables = connection.introspection.table_names(cursor)
+            return _counts(cursor, tables), _migrations(cursor)
+    except PgToolError as error:
+        raise BackupError(str(error)) from None
 
 
 # ------------------------------------------------------------------------------
@@ -233,18 +234,21 @@ def backup_restore(*, folder: Path) -> Restored:
     if manifest["engine"] == "sqlite":
         _sqlite_restore(database_file)
     else:
-        _run(
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            "--no-password",
-            str(database_file),
-            "--dbname",  # the database name follows (see _run)
-        )
+        try:
+            pg_run(
+                pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--no-password",
+                str(database_file),
+                "--dbname",  # the database name follows (see pg_tools.pg_run)
+            )
+        except PgToolError as error:
+            raise BackupError(str(error)) from None
         connections.close_all()
         # pg_dump carries no planner statistics: without them the first queries on the
         # restored tables are planned as if they were empty (see cadres.bulk.analyze_tables).
@@ -372,50 +376,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _pg_tool(name: str) -> str:
-    """The first ``pg_dump``/``pg_restore`` at least as new as the server (an older one
-    refuses a newer server): on the PATH, else in Debian's /usr/lib/postgresql/*/bin."""
-    server = connection.pg_version // 10000
-    debian = sorted(glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_tool_version, reverse=True)
-    found = [shutil.which(name), *debian]
-    versions = []
-    for tool in filter(None, found):
-        version = _tool_version(tool)
-        if version >= server:
-            return tool
-        versions.append(f"{tool} ({version})")
-    raise BackupError(
-        f"{name} for PostgreSQL {server} or newer was not found"
-        + (f" (only {', '.join(versions)})" if versions else "")
-        + ": install the PostgreSQL client tools (Debian: postgresql-client)."
-    )
-
-
-def _tool_version(tool: str) -> int:
-    try:
-        output = subprocess.run(
-            [tool, "--version"], capture_output=True, text=True, check=True, timeout=30
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return 0
-    match = re.search(r"(\d+)(?:\.\d+)*", output)
-    return int(match.group(1)) if match else 0
-
-
-def _run(tool: str, *parameters: str) -> None:
-    """Run a PostgreSQL client tool on this database: host, port and user on the command
-    line and the database name last (as ``dbshell`` runs psql), the password and TLS
-    settings in its environment."""
-    from django.db.backends.postgresql.client import DatabaseClient
-
-    args, env = DatabaseClient.settings_to_cmd_args_env(connection.settings_dict, parameters)
-    result = subprocess.run(
-        [tool, *args[1:]],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise BackupError(f"{Path(tool).name} failed: {result.stderr.strip()[-2000:]}")
