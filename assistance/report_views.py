@@ -1,15 +1,12 @@
 """The 帮扶 reports of a year: on screen, in the print layout, and as .xlsx — the same
-rows in all three."""
+rows in all three (the .xlsx, a download written to the export log, is served by
+reports/app_downloads.py with the tables and scope of this module)."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,9 +14,6 @@ from accounts.scoping import reads_by_branch, visible_unit_ids
 
 from .forms import YearForm
 from .reports import Table, case_tables, display, scorecard, year_choices
-from .workbooks import tables_workbook
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def scope_label(user: User) -> str:
@@ -32,7 +26,8 @@ def scope_label(user: User) -> str:
     return _("%(unit)s and the units below it") % {"unit": user.unit}
 
 
-def _year(request) -> tuple[YearForm, int]:
+def report_year(request) -> tuple[YearForm, int]:
+    """The year asked for (this year when none or a wrong one is), and its form."""
     today = timezone.localdate()
     years = year_choices(today=today)
     form = YearForm(request.GET or None, years=years)
@@ -41,17 +36,6 @@ def _year(request) -> tuple[YearForm, int]:
 
 
 def _respond(request, *, tables: list[Table], year: int, form, title: str, slug: str):
-    scope = scope_label(request.user)
-    if request.GET.get("format") == "xlsx":
-        content = tables_workbook(tables=tables, year=year, scope=scope)
-        response = FileResponse(
-            io.BytesIO(content),
-            as_attachment=True,
-            filename=f"{title}-{year}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
-        )
-        add_never_cache_headers(response)
-        return response
     return render(
         request,
         "assistance/report.html",
@@ -60,7 +44,7 @@ def _respond(request, *, tables: list[Table], year: int, form, title: str, slug:
             "year": year,
             "title": title,
             "slug": slug,
-            "scope": scope,
+            "scope": scope_label(request.user),
             "tables": [display(table) for table in tables],
             "today": timezone.localdate(),
         },
@@ -69,7 +53,7 @@ def _respond(request, *, tables: list[Table], year: int, form, title: str, slug:
 
 @login_required
 def case_report(request):
-    form, year = _year(request)
+    form, year = report_year(request)
     return _respond(
         request,
         tables=case_tables(user=request.user, year=year),
@@ -82,7 +66,7 @@ def case_report(request):
 
 @login_required
 def scorecard_report(request):
-    form, year = _year(request)
+    form, year = report_year(request)
     return _respond(
         request,
         tables=[scorecard(user=request.user, year=year)],

@@ -4,6 +4,9 @@ from . import report_views, views
 
 app_name = "assistance"
 
+# A supporting document (document) and the reports' .xlsx (report_cases_xlsx,
+# report_scorecard_xlsx) are downloads, logged in the export log: reports/app_downloads.py
+# serves them, config/urls.py adds them here.
 urlpatterns = [
     path("", views.case_index, name="list"),
     path("pending/", views.pending, name="pending"),
@@ -17,7 +20,6 @@ urlpatterns = [
     path("<int:pk>/pay/", views.case_pay, name="pay"),
     path("<int:pk>/close/", views.case_close, name="close"),
     path("<int:pk>/documents/new/", views.document_new, name="document_new"),
-    path("documents/<int:pk>/", views.document_download, name="document"),
     path("reports/cases/", report_views.case_report, name="report_cases"),
     path("reports/scorecard/", report_views.scorecard_report, name="report_scorecard"),
 ]

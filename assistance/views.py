@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +28,6 @@ from .reports import year_choices
 from .selectors import (
     case_for,
     case_list,
-    document_for,
     eligibility_hints,
     next_step,
     pending_cases,
@@ -335,15 +333,3 @@ def document_new(request, pk: int):
             messages.success(request, _("The document has been attached."))
             return redirect(case)
     return render(request, "assistance/document_form.html", {"case": case, "form": form})
-
-
-@login_required
-def document_download(request, pk: int):
-    """A supporting document, to those who may see its case only (else 404), always as
-    a download (never shown inline by the browser)."""
-    document = document_for(user=request.user, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=document.original_name)

@@ -1,6 +1,7 @@
 """Where checkup report scans are kept: ``checkups/`` in PRIVATE_FILES_ROOT (by default
 var/private), never under MEDIA_ROOT (which a web server may publish). The files are
-served only by ``checkups.views.report_file``, after the scope check."""
+served only by ``reports.app_downloads.checkup_report_file``, after the scope check, and
+each download is written to the export log."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,6 @@ from accounts.params import parse_ids, parse_search
 from accounts.scoping import can_edit_registry, require_editor
 from cadres.selectors import cadres_visible_to
 
-from .exports import pending_workbook
 from .forms import BulkForm, CheckupForm, FilterForm, NotCheckedForm
 from .selectors import (
     NO_REASON,
@@ -23,7 +22,6 @@ from .selectors import (
     campaign_rows,
     campaigns_visible_to,
     can_open_campaigns,
-    checkup_for,
     checkup_of,
     in_audience,
     matches,
@@ -46,7 +44,9 @@ def index(request):
     )
 
 
-def _filtered(request, rows):
+def filter_rows(request, rows):
+    """The campaign list's filters (by default who is not yet checked) read from the
+    query string, and the rows they keep: the page and its .xlsx list the same rows."""
     form = FilterForm(
         request.GET or None, initial={"status": PENDING}, **pending_filter_choices(rows=rows)
     )
@@ -74,7 +74,7 @@ def campaign(request, pk: int):
     today = timezone.localdate()
     rows = campaign_rows(campaign=checkup_campaign, today=today, user=request.user)
     progress = campaign_progress(campaign=checkup_campaign, today=today, rows=rows)
-    form, status, shown = _filtered(request, rows)
+    form, status, shown = filter_rows(request, rows)
     pending_ids = {row["id"] for row in rows if row["state"] == PENDING}
     bulk = BulkForm(
         request.POST or None,
@@ -130,23 +130,6 @@ def campaign(request, pk: int):
             and status in (PENDING, NO_REASON),
         },
     )
-
-
-@login_required
-def export(request, pk: int):
-    """The list on the campaign page (by default who is not yet checked) as .xlsx."""
-    checkup_campaign = campaign_for(user=request.user, pk=pk)
-    today = timezone.localdate()
-    rows = campaign_rows(campaign=checkup_campaign, today=today, user=request.user)
-    _form, _status, shown = _filtered(request, rows)
-    body = pending_workbook(campaign=checkup_campaign, rows=shown)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"checkups-{checkup_campaign.year}-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -217,19 +200,3 @@ def record(request, pk: int, cadre_pk: int):
             "reason_form": reason_form,
         },
     )
-
-
-@login_required
-def report_file(request, pk: int):
-    """A checkup's report scan: only for those whose scope holds the cadre (else 404),
-    never from a public address."""
-    checkup = checkup_for(user=request.user, pk=pk)
-    if not checkup.report_file:
-        raise Http404
-    try:
-        handle = checkup.report_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=checkup.report_name or "report")
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,6 @@ from accounts.forms import form_add_service_errors
 from accounts.params import parse_search
 from accounts.scoping import can_edit_registry, require_editor
 
-from .exports import XLSX_CONTENT_TYPE, coverage_workbook
 from .forms import (
     BranchDeliveryForm,
     CadresDeliveryForm,
@@ -230,7 +228,9 @@ def delivery_undo_confirm(request, pk: int):
     return render(request, "distributions/undo_confirm.html", {"delivery": delivery})
 
 
-def _coverage_filters(request):
+def coverage_filters(request):
+    """The coverage filters of the query string (by default this quarter) and the report
+    they select: the page and its .xlsx show the same report."""
     today = timezone.localdate()
     data = request.GET.copy()
     data.setdefault("year", str(today.year))
@@ -254,7 +254,7 @@ def _coverage_filters(request):
 @login_required
 def coverage(request):
     """Who received nothing in the quarter, by unit, homebound cadres first."""
-    form, filters, report = _coverage_filters(request)
+    form, filters, report = coverage_filters(request)
     return render(
         request,
         "distributions/coverage.html",
@@ -267,15 +267,3 @@ def coverage(request):
             "query": request.GET.urlencode(),
         },
     )
-
-
-@login_required
-def coverage_xlsx(request):
-    _form, filters, report = _coverage_filters(request)
-    body = coverage_workbook(report=report, filters=filters)
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    name = f"coverage-{filters['year']}"
-    if filters.get("quarter"):
-        name += f"-Q{filters['quarter']}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response

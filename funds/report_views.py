@@ -1,24 +1,24 @@
 """The year's 慰问经费 report: on screen, in the print layout and as .xlsx — the same
-tables in all three."""
+tables in all three (the .xlsx, a download written to the export log, is served by
+reports/app_downloads.py with the tables and scope of this module)."""
 
 from __future__ import annotations
 
-import io
+from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.scoping import visible_unit_ids
 
-from .forms import read_year
+from .forms import YearForm, read_year
 from .report import (
     REACH_OCCASION,
+    Reach,
     Table,
     budget_tables,
     display,
@@ -26,9 +26,14 @@ from .report import (
     reach_table,
 )
 from .roles import can_read_funds
-from .workbooks import report_workbook
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+class ReachReport(NamedTuple):
+    year_form: YearForm
+    year: int
+    occasions: list
+    code: str
+    result: Reach
 
 
 def scope_label(user: User) -> str:
@@ -60,23 +65,12 @@ def shown(table: Table) -> dict:
 
 
 def _respond(request, *, template: str, tables: list[Table], year: int, title: str, extra):
-    scope = scope_label(request.user)
-    if request.GET.get("format") == "xlsx":
-        content = report_workbook(tables=tables, year=year, scope=scope)
-        response = FileResponse(
-            io.BytesIO(content),
-            as_attachment=True,
-            filename=f"{title}-{year}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
-        )
-        add_never_cache_headers(response)
-        return response
     return render(
         request,
         template,
         {
             "year": year,
-            "scope": scope,
+            "scope": scope_label(request.user),
             "title": title,
             "tables": [shown(table) for table in tables],
             "today": timezone.localdate(),
@@ -85,14 +79,31 @@ def _respond(request, *, template: str, tables: list[Table], year: int, title: s
     )
 
 
+def budget_report(*, user: User, query, today) -> tuple[YearForm, int, list[Table]]:
+    """The year asked for in ``query``, its form, and the budget's tables for ``user``."""
+    year_form, year = read_year(query, today=today)
+    return year_form, year, list(budget_tables(user=user, year=year))
+
+
+def reach_report(*, user: User, query, today) -> ReachReport:
+    """The year and occasion asked for in ``query`` (the Spring Festival when none or an
+    unknown one is) and the per-head table for ``user``."""
+    year_form, year = read_year(query, today=today)
+    occasions = reach_occasions(year=year)
+    code = query.get("occasion") or REACH_OCCASION
+    if code not in {occasion.code for occasion in occasions}:
+        code = REACH_OCCASION
+    result = reach_table(user=user, year=year, today=today, occasion_code=code)
+    return ReachReport(year_form, year, occasions, code, result)
+
+
 @login_required
 def report(request):
     """Budget against spending, by unit and line and by line."""
     if not can_read_funds(user=request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    year_form, year = read_year(request.GET, today=today)
-    tables = list(budget_tables(user=request.user, year=year))
+    year_form, year, tables = budget_report(user=request.user, query=request.GET, today=today)
     return _respond(
         request,
         template="funds/report.html",
@@ -109,18 +120,17 @@ def reach(request):
     if not can_read_funds(user=request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    year_form, year = read_year(request.GET, today=today)
-    occasions = reach_occasions(year=year)
-    codes = {occasion.code for occasion in occasions}
-    code = request.GET.get("occasion") or REACH_OCCASION
-    if code not in codes:
-        code = REACH_OCCASION
-    result = reach_table(user=request.user, year=year, today=today, occasion_code=code)
+    found = reach_report(user=request.user, query=request.GET, today=today)
     return _respond(
         request,
         template="funds/reach.html",
-        tables=[result.table],
-        year=year,
-        title=str(result.table.title),
-        extra={"year_form": year_form, "reach": result, "occasions": occasions, "code": code},
+        tables=[found.result.table],
+        year=found.year,
+        title=str(found.result.table.title),
+        extra={
+            "year_form": found.year_form,
+            "reach": found.result,
+            "occasions": found.occasions,
+            "code": found.code,
+        },
     )

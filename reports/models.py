@@ -37,6 +37,13 @@ class ExportRecord(models.Model):
         VISITS = "visits", _("Visits")
         ATTENDANCE = "attendance", _("Activity attendance")
         REPORT = "report", _("Statistical report")
+        FUNDS_REPORT = "funds_report", _("慰问经费 report")
+        FUNDS_REACH = "funds_reach", _("Per-head amounts reached")
+        ASSISTANCE_REPORT = "assistance_report", _("Assistance report")
+        CHECKUP_LIST = "checkup_list", _("Checkup campaign list")
+        COVERAGE = "coverage", _("Distribution coverage")
+        # A stored file as uploaded (an assistance document, a checkup report scan).
+        DOCUMENT = "document", _("Document or scan")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assistance.models import AssistanceCase, AssistanceDocument
 from cadres.models import Health, LivingSituation, Visit, VisitOccasion
+from reports.models import ExportRecord
 from tests.factories import AssistanceCaseFactory, CadreFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,7 @@ def test_another_units_case_and_documents_are_404(client, make_case, people, uni
     for name in ("detail", "history", "edit", "submit", "review", "document_new"):
         assert client.get(reverse(f"assistance:{name}", args=[case.pk])).status_code == 404
     assert client.get(reverse("assistance:document", args=[document.pk])).status_code == 404
+    assert not ExportRecord.objects.exists()  # nothing served, nothing logged
     # A secretary reads the cases of their branch's members, not another member's unit.
     other_cadre = CadreFactory(unit=case.unit)
     other_case = AssistanceCaseFactory(cadre=other_cadre, created_by=people["drafter"])
@@ -147,6 +149,13 @@ def test_a_document_is_served_as_a_download_from_private_storage(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 record"
     assert response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"]
+    # The download is in the export log; the file is as uploaded, nothing masked.
+    record = ExportRecord.objects.get()
+    assert record.user == people["drafter"] and record.kind == ExportRecord.Kind.DOCUMENT
+    assert record.row_count == 1 and not record.id_numbers_masked
+    assert record.parameters["case"]["id"] == case.pk
+    assert record.parameters["document"] == {"id": document.pk, "name": "病历.pdf"}
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018
 

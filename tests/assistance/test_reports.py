@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assistance.reports import case_tables, scorecard
+from reports.models import ExportRecord
 from tests.factories import AssistanceCaseFactory, CadreFactory, UserFactory, VisitFactory
 
 from .conftest import SHANGHAI, advance
@@ -104,16 +105,25 @@ def test_screen_print_and_xlsx_show_the_same_figures(client, year_of_cases, peop
     html = page.content.decode()
     assert "9,300.50" in html and "6,700.50" in html and "5,200.50" in html
     assert "data-print" in html and "report-sheet" in html
-    response = client.get(reverse("assistance:report_cases"), {"year": 2026, "format": "xlsx"})
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    response = client.get(reverse("assistance:report_cases_xlsx"), {"year": 2026})
+    workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
     total = list(sheet[sheet.max_row])
     assert [c.value for c in total[-3:]] == [9300.5, 6700.5, 5200.5]
     assert all(c.data_type == "n" and c.number_format == "0.00" for c in total[-3:])
-    score = client.get(reverse("assistance:report_scorecard"), {"year": 2026, "format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(score.streaming_content))).worksheets[0]
+    score = client.get(reverse("assistance:report_scorecard_xlsx"), {"year": 2026})
+    sheet = load_workbook(io.BytesIO(score.content)).worksheets[0]
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[1:8] == [5, 4, 2, 5200.5, 15, 20, 3]
+    # Both downloads are in the export log, with their tables' rows.
+    cases, card = ExportRecord.objects.order_by("id")
+    assert {cases.kind, card.kind} == {ExportRecord.Kind.ASSISTANCE_REPORT}
+    assert cases.user == card.user == people["bureau"]
+    assert cases.parameters == {"report": "cases", "year": 2026}
+    assert card.parameters == {"report": "scorecard", "year": 2026}
+    tables = case_tables(user=people["bureau"], year=2026)
+    assert cases.row_count == sum(len(table.rows) for table in tables)
+    assert card.row_count == len(scorecard(user=people["bureau"], year=2026).rows)
     html = client.get(reverse("assistance:report_scorecard"), {"year": 2026}).content.decode()
     assert "5,200.50" in html and "15.0" in html and "33.3%" in html
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from checkups.selectors import campaign_progress, campaign_rows
+from reports.models import ExportRecord
 from tests.factories import CadreFactory, CheckupFactory, UserFactory
 
 from .conftest import TODAY
@@ -119,6 +120,11 @@ def test_the_pending_list_downloads_as_a_workbook(registry, campaign, liaison, c
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["教育2", "教育3"]
+    assert "no-store" in response["Cache-Control"]
+    # The download is in the export log, with the list's filter.
+    record = ExportRecord.objects.get()
+    assert record.user == liaison and record.kind == ExportRecord.Kind.CHECKUP_LIST
+    assert record.row_count == 2 and record.parameters["campaign"]["id"] == campaign.pk
 
 
 def test_rows_of_a_secretary_are_their_branch_members(registry, campaign, edu):

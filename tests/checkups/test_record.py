@@ -13,6 +13,7 @@ from accounts.models import User
 from cadres.models import Health, Visit
 from checkups.models import Checkup
 from checkups.services import checkup_record, checkups_mark_not_checked, checkups_record_group
+from reports.models import ExportRecord
 from tests.factories import CadreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +178,12 @@ def test_recording_through_the_page_with_a_report_scan(campaign, cadre, liaison,
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 report"
     assert "no-store" in download["Cache-Control"]
+    # The scan's download is in the export log; the file is as uploaded, nothing masked.
+    logged = ExportRecord.objects.get()
+    assert logged.user == liaison and logged.kind == ExportRecord.Kind.DOCUMENT
+    assert logged.row_count == 1 and not logged.id_numbers_masked
+    assert logged.parameters["checkup"] == checkup.pk
+    assert logged.parameters["cadre"]["id"] == cadre.pk
     # The cadre's page lists the checkup, with the scan's link.
     page = client.get(reverse("cadres:detail", args=[cadre.pk])).content.decode()
     assert "转心内科" in page and file_url in page
@@ -197,6 +204,7 @@ def test_report_scans_and_records_outside_the_scope_are_not_found(
     other = UserFactory(unit=fin)
     client.force_login(other)
     assert client.get(reverse("checkups:report_file", args=[checkup.pk])).status_code == 404
+    assert not ExportRecord.objects.exists()  # nothing served, nothing logged
     record = reverse("checkups:record", args=[campaign.pk, cadre.pk])
     assert client.get(record).status_code == 404
     client.force_login(bureau_staff)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from distributions.selectors import coverage_by_unit
+from reports.models import ExportRecord
 from tests.factories import CadreFactory, DeliveryFactory, DistributionFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,11 @@ def test_the_coverage_workbook_has_numbers(client, quarter, bureau_staff):
         "庚体弱",
         "丙",
     ]
+    # The download is in the export log: the units' rows and the three named.
+    record = ExportRecord.objects.get()
+    assert record.user == bureau_staff and record.kind == ExportRecord.Kind.COVERAGE
+    assert record.row_count == len(rows) - 2 + 3  # less the heading and total rows
+    assert record.parameters == {"year": 2026, "quarter": 2}
 
 
 def test_the_report_is_the_current_quarter_by_default(client, quarter, bureau_staff):

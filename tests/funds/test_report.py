@@ -13,6 +13,7 @@ from accounts.models import User
 from cadres.models import RetirementKind, Visit, VisitOccasion
 from funds.report import budget_tables, reach_table
 from funds.services import budget_apply, budget_line_adjust, expense_record
+from reports.models import ExportRecord
 from tests.factories import CadreFactory, UserFactory, VisitFactory
 
 from .factories import StandardFactory
@@ -142,10 +143,9 @@ def test_the_page_and_the_xlsx_show_the_same_figures(client, year):
     body = page.content.decode()
     for text in ("2,935.06", "3,864.94", "1,234.56", "43.2%"):
         assert text in body
-    download = client.get(reverse("funds:report"), {"year": 2026, "format": "xlsx"})
+    download = client.get(reverse("funds:report_xlsx"), {"year": 2026})
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
-    content = b"".join(download.streaming_content)
-    sheet = _sheet_values(content, "单位")
+    sheet = _sheet_values(download.content, "单位")
     cells = {}
     for row in sheet.iter_rows(min_row=5):
         if row[0].value and row[1].value is not None:
@@ -157,18 +157,23 @@ def test_the_page_and_the_xlsx_show_the_same_figures(client, year):
     total = next(row for row in sheet.iter_rows(min_row=5) if row[0].value == "合计")
     assert Decimal(str(total[7].value)) == Decimal("3864.94")
     assert total[8].number_format == "0.0%"
+    record = ExportRecord.objects.get()
+    assert record.user == year["bureau"] and record.kind == ExportRecord.Kind.FUNDS_REPORT
+    assert record.parameters == {"year": 2026} and record.row_count > 0
 
 
 def test_the_per_head_page_and_xlsx(client, year):
     client.force_login(year["bureau"])
     body = client.get(reverse("funds:reach"), {"year": 2026}).content.decode()
     assert "安二" in body and "199.50" in body and "安一" not in body
-    content = b"".join(
-        client.get(reverse("funds:reach"), {"year": 2026, "format": "xlsx"}).streaming_content
-    )
+    content = client.get(reverse("funds:reach_xlsx"), {"year": 2026}).content
     book = openpyxl.load_workbook(io.BytesIO(content))
     sheet = book.worksheets[0]
     found = {row[1].value: row for row in sheet.iter_rows(min_row=5) if row[1].value}
     assert Decimal(str(found["安二"][6].value)) == Decimal("199.50")
     assert found["安二"][6].number_format == "#,##0.00"
     assert found["安二"][7].value == "低于标准发放"
+    # The download names cadres: it is in the export log, a row per cadre listed.
+    record = ExportRecord.objects.get()
+    assert record.user == year["bureau"] and record.kind == ExportRecord.Kind.FUNDS_REACH
+    assert record.row_count == len(found)
