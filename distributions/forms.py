@@ -132,7 +132,9 @@ class ListFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=[("", _("All kinds")), *Distribution.Kind.choices]
     )
-    unit = forms.ModelChoiceField(label=_("issuing unit"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("issuing unit"), queryset=None, required=False, empty_label=_("All units")
+    )
     q = forms.CharField(label=_("search"), required=False, max_length=100)
 
     def __init__(self, *args, units, **kwargs):
@@ -149,7 +151,9 @@ class CoverageFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("unit"), queryset=None, required=False, empty_label=_("All units")
+    )
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=[("", _("All kinds")), *Distribution.Kind.choices]
     )

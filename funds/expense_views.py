@@ -27,6 +27,7 @@ from .forms import (
     read_year,
 )
 from .models import Expense
+from .models.line_codes import line_label
 from .roles import (
     can_override_budget,
 )
@@ -125,6 +126,12 @@ def _expense(request, pk: int) -> Expense:
     )
 
 
+def _line_name(code: str) -> str:
+    """A line code in an expense's history as staff know it: the occasion's name or the
+    kind of spending, never the code."""
+    return line_label(code, VisitOccasion.objects.filter(code=code).first())
+
+
 @login_required
 def expense_detail(request, pk: int):
     expense = _expense(request, pk)
@@ -133,7 +140,7 @@ def expense_detail(request, pk: int):
         "funds/expense_detail.html",
         {
             "expense": expense,
-            "entries": history_entries(instance=expense),
+            "entries": history_entries(instance=expense, masks={"line_code": _line_name}),
             "void_form": VoidForm() if not expense.is_void else None,
         },
     )
