@@ -90,3 +90,11 @@ def test_an_expense_history_names_its_budget_line_not_its_code(
     history = html.split("修改记录", 1)[1]
     assert shown in history
     assert f">{code}<" not in history
+
+
+def test_the_expense_list_counts_its_expenses_in_words(client, bureau_staff, bureau):
+    for day in (1, 2):
+        ExpenseFactory(unit=bureau, spent_on=datetime.date(2026, 3, day))
+    client.force_login(bureau_staff)
+    html = client.get(reverse("funds:expenses"), {"year": 2026}).content.decode()
+    assert "共 2 笔" in html
