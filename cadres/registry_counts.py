@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -48,7 +49,10 @@ def list_count(queryset: QuerySet) -> ListCount:
     threshold = settings.REGISTRY_EXACT_COUNT_BELOW
     if connection.vendor != "postgresql" or not threshold:
         return ListCount(queryset.count())
-    estimate = _planner_rows(queryset)
+    try:
+        estimate = _planner_rows(queryset)
+    except EmptyResultSet:  # a scope or filter that can match nothing
+        return ListCount(0)
     if estimate is None or estimate < threshold:
         return ListCount(queryset.count())
     digits = len(str(estimate)) - 3

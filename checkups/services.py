@@ -155,7 +155,9 @@ def checkup_record(
     _refuse_outside_audience(campaign, [cadre])
     _check_date(campaign, checked_on)
     checkup = (
-        Checkup.objects.select_for_update()
+        # Only the checkup's row is locked: PostgreSQL cannot lock the nullable side of
+        # the outer join to its follow-up visit.
+        Checkup.objects.select_for_update(of=("self",))
         .select_related("follow_up_visit")
         .filter(campaign=campaign, cadre=cadre)
         .first()

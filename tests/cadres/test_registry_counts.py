@@ -56,3 +56,8 @@ def test_every_community_is_offered_in_order(unit_a, unit_b):
     bureau = UserFactory(role="bureau_staff", unit=unit_a)
     assert community_names(user=bureau) == names
     assert "南山社区" not in community_names(user=UserFactory(unit=unit_a))
+
+
+def test_a_list_that_can_match_nothing_counts_zero(settings):
+    settings.REGISTRY_EXACT_COUNT_BELOW = 1
+    assert list_count(Cadre.objects.filter(pk__in=[])).value == 0
