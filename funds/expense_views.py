@@ -27,12 +27,12 @@ from .forms import (
     read_year,
 )
 from .models import Expense
-from .models.line_codes import line_label
 from .roles import (
     can_override_budget,
 )
 from .selectors import (
     line_figure,
+    line_name,
     year_range,
 )
 from .views import add_service_errors, require_reader, units_of
@@ -126,12 +126,6 @@ def _expense(request, pk: int) -> Expense:
     )
 
 
-def _line_name(code: str) -> str:
-    """A line code in an expense's history as staff know it: the occasion's name or the
-    kind of spending, never the code."""
-    return line_label(code, VisitOccasion.objects.filter(code=code).first())
-
-
 @login_required
 def expense_detail(request, pk: int):
     expense = _expense(request, pk)
@@ -140,7 +134,7 @@ def expense_detail(request, pk: int):
         "funds/expense_detail.html",
         {
             "expense": expense,
-            "entries": history_entries(instance=expense, masks={"line_code": _line_name}),
+            "entries": history_entries(instance=expense, masks={"line_code": line_name}),
             "void_form": VoidForm() if not expense.is_void else None,
         },
     )

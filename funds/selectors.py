@@ -286,5 +286,11 @@ def line_codes() -> list[tuple[str, str]]:
     return occasions + [(value, str(label)) for value, label in ExpenseSource.choices]
 
 
+def line_name(code: str) -> str:
+    """A line code as staff know it (in a history, say): the occasion's name or the
+    kind of spending, never the code."""
+    return line_label(code, VisitOccasion.objects.filter(code=code).first())
+
+
 def is_line_code(code: str) -> bool:
     return code in OTHER_LINE_CODES or VisitOccasion.objects.filter(code=code).exists()

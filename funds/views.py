@@ -41,6 +41,7 @@ from .selectors import (
     done_visit_money,
     line_figure,
     line_figures_for,
+    line_name,
     year_range,
 )
 from .totals import Totals, grouped_by_unit
@@ -147,7 +148,7 @@ def line_history(request, pk: int):
     return render(
         request,
         "funds/line_history.html",
-        {"line": line, "entries": history_entries(instance=line)},
+        {"line": line, "entries": history_entries(instance=line, masks={"code": line_name})},
     )
 
 

@@ -158,6 +158,9 @@ def test_bureau_adjusts_a_line_with_a_reason_and_unit_staff_may_not(client, role
     assert line.adjustments.get().reason == "增加困难老干部"
     history = client.get(reverse("funds:line_history", args=[line.pk]))
     assert history.status_code == 200
+    # The line's code as staff know it: the occasion's name, never the code.
+    page = history.content.decode()
+    assert line.occasion.name in page and f"{line.code}<" not in page
 
 
 def test_a_line_for_other_spending_is_created_by_an_adjustment(client, roles, money, unit_a):
