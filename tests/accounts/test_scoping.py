@@ -132,6 +132,8 @@ def test_saving_keeps_links_to_records_outside_the_users_units(client, unit_staf
         "is_active": "on",
         "roles-TOTAL_FORMS": "0",
         "roles-INITIAL_FORMS": "0",
+        "aides-TOTAL_FORMS": "0",
+        "aides-INITIAL_FORMS": "0",
     }
     assert page.status_code == 200
     response = client.post(reverse("admin:branches_partybranch_change", args=[branch.pk]), data)
