@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.scoping import scope_filter
@@ -22,11 +24,25 @@ from .services import PENDING_FIGURES
 BIRTHDAYS_SHOWN = 100
 
 
+# The rows' words are put together here rather than by a template tag per row: a
+# fortnight's birthdays in a province are a hundred rows, each with a link and a
+# sentence, and the tags cost more than the rest of the page.
+def _cadre_url(cadre_id: int) -> str:
+    return reverse("cadres:detail", args=[cadre_id])
+
+
+def _overdue_label(days: int) -> str:
+    return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
+
+
 def _most_overdue_first(items, today: datetime.date) -> list:
     """Items by how long they have been due (``overdue_days``, added to their details),
     the longest first; then names in pinyin order."""
     for item in items:
-        item.details["overdue_days"] = (today - item.occurrence).days
+        days = (today - item.occurrence).days
+        item.details["overdue_days"] = days
+        item.details["overdue_label"] = _overdue_label(days)
+        item.details["url"] = _cadre_url(item.cadre_id)
     return sorted(items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])))
 
 
@@ -54,12 +70,19 @@ def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[Dash
             entry.occurrence,
             entry.details,
         )
+        details["url"] = _cadre_url(cadre_id)
         if overdue:
             # The snapshot may be of an earlier day: days counted to today.
             since = details.get("since") or details.get("last_visit")
             if since:
                 details["days"] = (today - datetime.date.fromisoformat(since)).days
+            details["days_label"] = gettext("no visit for %(days)s days") % {
+                "days": details.get("days")
+            }
             details["overdue_days"] = (today - occurrence).days
+            details["overdue_label"] = _overdue_label(details["overdue_days"])
+        elif "age" in details:
+            details["age_label"] = gettext("%(age)s years old") % {"age": details["age"]}
         items.append(DashboardItem(kind, cadre_id, occurrence, details))
     return items
 

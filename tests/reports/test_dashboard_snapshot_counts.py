@@ -162,3 +162,15 @@ def test_birthday_count_reads_the_days_stored_and_follows_deaths(client, staff, 
     context = client.get(URL).context
     assert context["birthdays_count"] == 2
     assert cadres[0].pk not in {item.cadre_id for item in context["birthdays"]}
+
+
+def test_the_rows_read_in_the_users_language(client, staff, unit_a, overdue_cadres):
+    soon = datetime.date.today() + datetime.timedelta(days=4)
+    born = soon.replace(year=soon.year - 75)
+    birthday = CadreFactory(unit=unit_a, birth_date=born)
+    dashboard_refresh(day=datetime.date.today())
+    client.force_login(staff)
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'href="/cadres/{birthday.pk}/"' in page and "75岁" in page
+    assert "已" in page and "天未走访" in page and "逾期" in page
+    assert "years old" not in page and "days overdue" not in page
