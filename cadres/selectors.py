@@ -23,7 +23,7 @@ from accounts.scoping import can_see_id_numbers, scope_queryset, visible_unit_id
 from .age_bands import age_band_q
 from .models import Cadre, CadreStatus, CareNeed, FamilyContact, PoliticalStatus, Visit
 from .pinyin import pinyin_prefixes
-from .registry_counts import all_community_names, list_count
+from .registry_counts import ListCount, all_community_names, list_count
 
 # Branch models are reached through the reverse relation, not imported: branches sit
 # above cadres in the app order.
@@ -263,12 +263,25 @@ def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) 
     annotation of the list, SQLite would look it up for every matching cadre before
     sorting them (100,000 look-ups for a page of 50)."""
     matching = _matching_cadres(user=user, filters=filters, today=today)
-    paginator = Paginator(_in_list_order(matching, user=user, filters=filters), per_page)
-    # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count. A large
-    # list is estimated ("共约 N 条") rather than counted row by row.
-    size = list_count(matching)
+    ordered = _in_list_order(matching, user=user, filters=filters)
+    # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count. Browsing
+    # a large register unfiltered, the list is estimated ("共约 N 人": the planner knows
+    # the share on the register well) rather than counted row by row; searched or
+    # filtered, it is counted, as an estimate of a combination can be far off.
+    browsing = not any(value for key, value in filters.items() if key not in ("sort", "status"))
+    size = list_count(matching) if browsing else ListCount(matching.count())
+    paginator = Paginator(ordered, per_page)
     paginator.count = size.value
     page = paginator.get_page(number)
+    if size.approximate and (
+        page.number >= paginator.num_pages or len(page.object_list) < per_page
+    ):
+        # At the estimate's end the list is counted, so that its last page is the
+        # real one (no empty pages, none out of reach).
+        size = ListCount(matching.count())
+        paginator = Paginator(ordered, per_page)
+        paginator.count = size.value
+        page = paginator.get_page(number)
     page.approximate_count = size.approximate
     cadres = list(page)
     # Past roles are dropped here rather than in SQL: given "ended_on IS NULL", SQLite
