@@ -110,3 +110,35 @@ def test_no_serious_accessibility_findings_on_staff_pages(live_server, page, lan
                     f"{path} {violation['id']} ({len(violation['nodes'])} nodes) {targets}"
                 )
     assert findings == [], "\n".join(findings)
+
+
+def test_no_serious_findings_on_the_new_pages_at_phone_width(live_server, page):
+    """At 390 px a wide table scrolls inside its box: the box must be reachable from the
+    keyboard (axe: scrollable-region-focusable), as must everything else."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from assistance.models import AssistanceCase
+    from checkups.models import CheckupCampaign
+    from distributions.models import Distribution
+
+    call_command("seed_demo", cadres=60, seed=3, verbosity=0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "bureau", DEMO_PASSWORD)
+    paths = [
+        reverse("assistance:list"),
+        reverse("assistance:detail", args=[AssistanceCase.objects.order_by("pk").first().pk]),
+        reverse("checkups:campaign", args=[CheckupCampaign.objects.order_by("pk").first().pk]),
+        reverse("distributions:list"),
+        reverse("distributions:detail", args=[Distribution.objects.order_by("pk").first().pk]),
+        reverse("distributions:coverage"),
+        reverse("reports:scorecard"),
+        reverse("funds:overview"),
+    ]
+    axe = Axe()
+    findings = []
+    for path in paths:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in SERIOUS:
+                findings.append(f"{path} {violation['id']} ({len(violation['nodes'])} nodes)")
+    assert findings == [], "\n".join(findings)
