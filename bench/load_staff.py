@@ -37,6 +37,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from demo_database import vacuum
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/yinling_i12_100000"
@@ -172,6 +174,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="yinling-load-") as folder:
         env = app_environment(args, folder)
         try:
+            # The database as autovacuum keeps a server's (it is off on this machine).
+            vacuum(args.database_url)
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                 cwd=ROOT,

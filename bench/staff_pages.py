@@ -37,6 +37,7 @@ from demo_database import (
     seed,
     sized_url,
     use_database,
+    vacuum,
 )
 
 # Statements that only open or close a transaction or move a cursor are not work of
@@ -225,6 +226,7 @@ def run_size(size: int, args) -> list[tuple]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        vacuum(url)
         print(f"seeded {size:,} cadres in {time.perf_counter() - started:.0f} s", flush=True)
         measured = subprocess.run(
             [sys.executable, __file__, "--measure", folder, "--repeat", str(args.repeat)],

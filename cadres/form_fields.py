@@ -21,9 +21,9 @@ class DateInput(forms.DateInput):
 
 
 class LongSelect(forms.Select):
-    """A select for lists that run to thousands of choices (a large bureau's party
-    branches): it writes its options directly, where rendering a template for each
-    option would cost more than the rest of the page."""
+    """A select that writes its options directly, where Django's renders a template for
+    each option: for lists that run to thousands of choices (a large bureau's party
+    branches), and for the filters a list page draws on every request."""
 
     def render(self, name, value, attrs=None, renderer=None):
         # The choices are read straight, not through get_context(): that builds a dict
@@ -52,12 +52,14 @@ class LongSelect(forms.Select):
 
 
 class NameChoiceIterator(ModelChoiceIterator):
-    """Choices read as (pk, name) rows rather than as a model instance each."""
+    """Choices read as (pk, name) rows rather than as a model instance each (or the
+    field's ``offered`` rows, when it offers fewer than it accepts)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        offered = getattr(self.field, "offered", None)
+        yield from offered if offered is not None else self.queryset.values_list("pk", "name")
 
 
 class PinyinOrderIterator(ModelChoiceIterator):

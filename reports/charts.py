@@ -25,12 +25,18 @@ def _colour(name: str, index: int, colours: dict[str, str] | None) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def _at(value: float) -> str:
+    """A coordinate as the SVG is written: a tenth of a pixel is enough, and a string
+    is written as it is (a number would be localised on each of a chart's hundreds)."""
+    return f"{value:.1f}"
+
+
 @dataclass
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     color: str
     title: str
 
@@ -63,20 +69,21 @@ def bar_chart(
             y -= h
             bars.append(
                 Bar(
-                    x,
-                    y,
-                    bar_width,
-                    h,
+                    _at(x),
+                    _at(y),
+                    _at(bar_width),
+                    _at(h),
                     _colour(name, colour_index, colours),
                     f"{label} {name}{colon()}{value}",
                 )
             )
     ticks = [
-        {"y": top + plot_height - plot_height * fraction, "label": round(peak * fraction)}
+        {"y": _at(top + plot_height - plot_height * fraction), "label": round(peak * fraction)}
         for fraction in (0, 0.5, 1)
     ]
     axis = [
-        {"x": left + index * step + step / 2, "label": label} for index, label in enumerate(labels)
+        {"x": _at(left + index * step + step / 2), "label": label}
+        for index, label in enumerate(labels)
     ]
     legend = [
         {"name": name, "color": _colour(name, index, colours)}
@@ -104,12 +111,12 @@ def horizontal_bars(rows: list[tuple[str, float, str]], *, width: int = 640) -> 
         "height": row_height * len(rows) + 4,
         "rows": [
             {
-                "y": index * row_height + 4,
-                "text_y": index * row_height + 20,
+                "y": str(index * row_height + 4),
+                "text_y": str(index * row_height + 20),
                 "label": label,
-                "bar_x": label_width,
-                "bar_width": max(percent, 0) / 100 * plot,
-                "value_x": label_width + max(percent, 0) / 100 * plot + 6,
+                "bar_x": str(label_width),
+                "bar_width": _at(max(percent, 0) / 100 * plot),
+                "value_x": _at(label_width + max(percent, 0) / 100 * plot + 6),
                 "percent": round(percent),
                 "note": note,
             }

@@ -21,29 +21,38 @@ from reminders.holiday_rules import holiday_visit_window
 from .models import DashboardEntry, DashboardSnapshot
 from .services import PENDING_FIGURES
 
-BIRTHDAYS_SHOWN = 100
+# As many as the other lists: the card scrolls, and the count says how many in all.
+BIRTHDAYS_SHOWN = 30
 
 
 # The rows' words are put together here rather than by a template tag per row: a
 # fortnight's birthdays in a province are a hundred rows, each with a link and a
 # sentence, and the tags cost more than the rest of the page.
-def _cadre_url(cadre_id: int) -> str:
-    return reverse("cadres:detail", args=[cadre_id])
+def _cadre_urls():
+    """The cadre page's link for a key: reversed once for a list of rows, which differ
+    only in the key."""
+    marker = 987654321
+    head, tail = reverse("cadres:detail", args=[marker]).split(str(marker))
+    return lambda cadre_id: f"{head}{cadre_id}{tail}"
 
 
 def _overdue_label(days: int) -> str:
     return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
 
 
-def _most_overdue_first(items, today: datetime.date) -> list:
-    """Items by how long they have been due (``overdue_days``, added to their details),
-    the longest first; then names in pinyin order."""
+def _most_overdue_first(items, today: datetime.date, count: int) -> list:
+    """The first ``count`` items by how long they have been due (``overdue_days``,
+    added to their details), the longest first; then names in pinyin order."""
+    items = sorted(
+        items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"]))
+    )[:count]
+    cadre_url = _cadre_urls()
     for item in items:
         days = (today - item.occurrence).days
         item.details["overdue_days"] = days
         item.details["overdue_label"] = _overdue_label(days)
-        item.details["url"] = _cadre_url(item.cadre_id)
-    return sorted(items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"])))
+        item.details["url"] = cadre_url(item.cadre_id)
+    return items
 
 
 class DashboardItem:
@@ -63,6 +72,7 @@ ENTRY_FIELDS = ("kind", "cadre_id", "occurrence", "sort_name", "details")
 
 def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[DashboardItem]:
     items = []
+    cadre_url = _cadre_urls()
     for entry in entries:
         kind, cadre_id, occurrence, details = (
             entry.kind,
@@ -70,7 +80,7 @@ def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[Dash
             entry.occurrence,
             entry.details,
         )
-        details["url"] = _cadre_url(cadre_id)
+        details["url"] = cadre_url(cadre_id)
         if overdue:
             # The snapshot may be of an earlier day: days counted to today.
             since = details.get("since") or details.get("last_visit")
@@ -176,30 +186,37 @@ def _needs_past_due(*, user: User, today: datetime.date) -> tuple[list, int]:
     there are. Read from the needs' index by due date: the earliest due first, and only
     as far as the 30th one's date (the order among the same date is by name)."""
     need_filter = scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre")
+    if need_filter:
+        # A unit's needs past due are a few dozen: their keys and dates are read once
+        # from the indexes alone, counted, and cut at the 30th one's date; only those
+        # are read whole.
+        due = sorted(
+            CareNeed.objects.filter(
+                need_filter,
+                status__in=[CareNeed.Status.OPEN, CareNeed.Status.IN_PROGRESS],
+                due_on__lt=today,
+                cadre__status=CadreStatus.ON_REGISTER,
+            ).values_list("due_on", "pk")
+        )
+        last = due[29][0] if len(due) > 30 else today
+        items = care_need_items(today, Q(pk__in=[pk for due_on, pk in due if due_on <= last]))
+        return _most_overdue_first(items, today, 30), len(due)
     open_needs = CareNeed.objects.filter(
-        need_filter,
         status__in=[CareNeed.Status.OPEN, CareNeed.Status.IN_PROGRESS],
         due_on__lt=today,
     )
-    if need_filter:
-        count = open_needs.filter(cadre__status=CadreStatus.ON_REGISTER).count()
-    else:
-        # The whole register: the needs less those of cadres who have left it (counted
-        # from the few cadres off the register rather than joined to every cadre).
-        off_register = [
-            status for status in CadreStatus.values if status != CadreStatus.ON_REGISTER
-        ]
-        count = open_needs.count() - open_needs.filter(cadre__status__in=off_register).count()
+    # The whole register: the needs less those of cadres who have left it (counted from
+    # the few cadres off the register rather than joined to every cadre).
+    off_register = [status for status in CadreStatus.values if status != CadreStatus.ON_REGISTER]
+    count = open_needs.count() - open_needs.filter(cadre__status__in=off_register).count()
     shown = list(
         open_needs.filter(cadre__status=CadreStatus.ON_REGISTER)
         .order_by("due_on")
         .values_list("due_on", flat=True)[29:30]
     )
     up_to = shown[0] if shown else today
-    items = care_need_items(
-        today, need_filter & Q(due_on__lte=up_to) if need_filter else Q(due_on__lte=up_to)
-    )
-    return _most_overdue_first(items, today)[:30], count
+    items = care_need_items(today, Q(due_on__lte=up_to))
+    return _most_overdue_first(items, today, 30), count
 
 
 def dashboard_lists(

@@ -128,7 +128,11 @@ class DashboardEntry(models.Model):
             models.Index(
                 fields=["snapshot", "kind", "occurrence", "sort_name"], name="dashentry_list_idx"
             ),
-            models.Index(fields=["snapshot", "kind", "unit"], name="dashentry_unit_idx"),
+            # A unit's lists in order (and their counts), without reading other units'.
+            models.Index(
+                fields=["snapshot", "kind", "unit", "occurrence", "sort_name"],
+                name="dashentry_unit_idx",
+            ),
             models.Index(fields=["cadre"], name="dashentry_cadre_idx"),
         ]
 

@@ -31,6 +31,7 @@ from ..validators import (
 )
 from .choices import (
     CadreStatus,
+    ChoiceLabels,
     Gender,
     Hardship,
     Health,
@@ -66,7 +67,7 @@ class CadreQuerySet(models.QuerySet):
         return self.filter(id_number_tail_hash=field.hash_of(tail.upper()))
 
 
-class Cadre(models.Model):
+class Cadre(ChoiceLabels, models.Model):
     """A retired cadre (离退休干部) on the bureau's register (台账).
 
     The fields follow 六清楚: basic facts, health, living difficulties, hobbies and
@@ -205,7 +206,11 @@ class Cadre(models.Model):
         verbose_name_plural = _("retired cadres")
         ordering = ["name_pinyin", "id"]
         indexes = [
-            models.Index(fields=["status", "unit"], name="cadre_status_unit_idx"),
+            # A unit's cadres; its list in name order, a page of it found from the index
+            # alone.
+            models.Index(
+                fields=["unit", "status", "name_pinyin", "id"], name="cadre_unit_status_name_idx"
+            ),
             models.Index(fields=["status", "birth_date"], name="cadre_status_birth_idx"),
             models.Index(fields=["status", "retirement_kind"], name="cadre_status_kind_idx"),
             models.Index(fields=["status", "political_status"], name="cadre_status_party_idx"),
@@ -218,9 +223,12 @@ class Cadre(models.Model):
             models.Index(
                 fields=["residential_community", "status"], name="cadre_community_status_idx"
             ),
-            # The registry's default order, and its pinyin searches.
-            models.Index(fields=["status", "name_pinyin"], name="cadre_status_name_idx"),
+            # The registry's default order (a page found from the index alone), and its
+            # pinyin searches.
+            models.Index(fields=["status", "name_pinyin", "id"], name="cadre_status_name_idx"),
             models.Index(fields=["status", "name_initials"], name="cadre_status_initials_idx"),
+            # The communities of a unit's cadres (the registry's filter), from the index.
+            models.Index(fields=["unit", "residential_community"], name="cadre_unit_community_idx"),
             # The dashboard: records changed since its daily snapshot.
             models.Index(fields=["updated_at"], name="cadre_updated_idx"),
         ]

@@ -3,7 +3,12 @@
 cadre is still on the register. The registry's filters, the reports and the reminder rules
 all read these."""
 
+import functools
+
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,3 +69,22 @@ class CadreStatus(models.TextChoices):
     ON_REGISTER = "active", _("On the register")
     DECEASED = "deceased", _("Deceased")
     TRANSFERRED = "transferred", _("Transferred out")
+
+
+@functools.cache
+def _labels(field, language: str | None) -> dict:
+    return {
+        make_hashable(value): force_str(label, strings_only=True)
+        for value, label in field.flatchoices
+    }
+
+
+class ChoiceLabels:
+    """``get_<field>_display()`` from a table of labels translated once per language,
+    where Django's builds a dict of the field's lazy labels, and so translates every one
+    of them, on each call (a registry page calls it hundreds of times)."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        label = _labels(field, get_language()).get(make_hashable(value), value)
+        return force_str(label, strings_only=True)

@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 from accounts.punctuation import parenthesized
 
 from .cadre import Cadre
+from .choices import ChoiceLabels
 
 
-class FamilyContact(models.Model):
+class FamilyContact(ChoiceLabels, models.Model):
     """家属: a family member or emergency contact of a cadre."""
 
     class Relation(models.TextChoices):

@@ -12,9 +12,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .cadre import Cadre
+from .choices import ChoiceLabels
 
 
-class CareNeed(models.Model):
+class CareNeed(ChoiceLabels, models.Model):
     """来信来访 and needs: every request gets an answer (有访必复), tracked from raised
     to resolved."""
 
@@ -74,9 +75,10 @@ class CareNeed(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="careneed_status_due_idx"),
             models.Index(fields=["cadre", "status"], name="careneed_cadre_status_idx"),
-            # The dashboard's needs past due, the longest first: open needs in date order.
+            # The dashboard's needs past due, the longest first: open needs in date order
+            # (the cadre's key rides along to be joined to a unit's cadres).
             models.Index(
-                fields=["due_on"],
+                fields=["due_on", "cadre"],
                 condition=Q(status__in=["open", "in_progress"]),
                 name="careneed_open_due_idx",
             ),

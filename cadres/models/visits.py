@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .cadre import Cadre
+from .choices import ChoiceLabels
 
 # One colour per visit occasion wherever visits are charted (dark enough for white text
 # and distinct from their neighbours); an occasion added later gets one from the rest of
@@ -74,7 +75,7 @@ class VisitOccasion(models.Model):
         return occasion_colour(self.code)
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels, models.Model):
     """走访慰问: a visit to a cadre, planned (with a due date) and then done or cancelled.
 
     Holiday campaigns and the condolence visit after a death create planned visits that
@@ -191,6 +192,13 @@ class Visit(models.Model):
                 name="visit_status_visited_idx",
             ),
             models.Index(fields=["status", "due_on"], name="visit_status_due_idx"),
+            # The visits to do of a unit, counted by due date from this index alone (the
+            # cadre's key rides along to be joined to the unit's cadres).
+            models.Index(
+                fields=["due_on", "cadre"],
+                condition=Q(status="planned"),
+                name="visit_planned_due_idx",
+            ),
             models.Index(fields=["occasion", "visited_on"], name="visit_occasion_idx"),
             # The dashboard: visits recorded or completed since its daily snapshot.
             models.Index(fields=["updated_at"], name="visit_updated_idx"),
