@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.scoping import scope_queryset
+from accounts.scoping import scope_filter, scope_queryset
 
 from .models import Visit
 
@@ -139,24 +139,40 @@ def visit_todo_list(*, user: User, filters: dict, today: datetime.date) -> Query
 
 def visit_todo_summary(*, user: User, today: datetime.date) -> dict:
     """The dashboard's 待办走访 panel: how many planned visits are overdue, due today and
-    due in the coming days, and the first few of them — three queries."""
+    due in the coming days, and the first few of them."""
     ahead = today + datetime.timedelta(days=TO_DO_DAYS_AHEAD)
     queryset = planned_visits(user=user)
-    # Counted by due date (each condition needs one): read from the index of planned
-    # visits by date alone.
-    counts = queryset.aggregate(
-        overdue=Count("due_on", filter=Q(due_on__lt=today)),
-        today=Count("due_on", filter=Q(due_on=today)),
-        coming=Count("due_on", filter=Q(due_on__gt=today, due_on__lte=ahead)),
-    )
     due = queryset.filter(due_on__lte=ahead)
-    # The first few are due no later than the few-th earliest date: only the visits up
-    # to that day are joined and sorted by name (a province has a thousand a week).
-    nth_date = due.order_by("due_on").values_list("due_on", flat=True)[
-        DASHBOARD_TO_DO_SHOWN - 1 : DASHBOARD_TO_DO_SHOWN
-    ]
-    if nth_date:
-        due = due.filter(due_on__lte=nth_date[0])
+    if scope_filter(user=user, unit_path="cadre__unit", cadre_path="cadre"):
+        # A unit's planned visits are a few hundred: their dates and keys are read once
+        # (from the indexes alone; a bound on the date would mislead the planner into
+        # looking up the cadre of every visit due in the province), counted here, and
+        # the first few read whole.
+        dates = sorted(
+            (day, pk) for day, pk in queryset.order_by().values_list("due_on", "pk") if day <= ahead
+        )
+        counts = {
+            "overdue": sum(1 for day, _pk in dates if day < today),
+            "today": sum(1 for day, _pk in dates if day == today),
+            "coming": sum(1 for day, _pk in dates if day > today),
+        }
+        last = dates[DASHBOARD_TO_DO_SHOWN - 1][0] if len(dates) >= DASHBOARD_TO_DO_SHOWN else ahead
+        due = Visit.objects.filter(pk__in=[pk for day, pk in dates if day <= last])
+    else:
+        # Counted by due date (each condition needs one): read from the index of planned
+        # visits by date alone.
+        counts = queryset.aggregate(
+            overdue=Count("due_on", filter=Q(due_on__lt=today)),
+            today=Count("due_on", filter=Q(due_on=today)),
+            coming=Count("due_on", filter=Q(due_on__gt=today, due_on__lte=ahead)),
+        )
+        # The first few are due no later than the few-th earliest date: only the visits
+        # up to that day are joined and sorted by name (a province has a thousand a week).
+        nth_date = due.order_by("due_on").values_list("due_on", flat=True)[
+            DASHBOARD_TO_DO_SHOWN - 1 : DASHBOARD_TO_DO_SHOWN
+        ]
+        if nth_date:
+            due = due.filter(due_on__lte=nth_date[0])
     # Only what the panel shows of them.
     first = list(
         _in_todo_order(due.select_related("cadre", "occasion")).only(

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="visit",
             index=models.Index(
                 condition=models.Q(("status", "planned")),
-                fields=["due_on", "cadre"],
+                fields=["due_on", "cadre", "id"],
                 name="visit_planned_due_idx",
             ),
         ),

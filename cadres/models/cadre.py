@@ -211,7 +211,12 @@ class Cadre(ChoiceLabels, models.Model):
             models.Index(
                 fields=["unit", "status", "name_pinyin", "id"], name="cadre_unit_status_name_idx"
             ),
-            models.Index(fields=["status", "birth_date"], name="cadre_status_birth_idx"),
+            # Birthdays and age bands; a band counted by retirement kind and party
+            # membership (the registry's filters, the statistics) from the index alone.
+            models.Index(
+                fields=["status", "birth_date", "retirement_kind", "political_status"],
+                name="cadre_status_birth_idx",
+            ),
             models.Index(fields=["status", "retirement_kind"], name="cadre_status_kind_idx"),
             models.Index(fields=["status", "political_status"], name="cadre_status_party_idx"),
             models.Index(fields=["status", "health"], name="cadre_status_health_idx"),

@@ -193,9 +193,10 @@ class Visit(ChoiceLabels, models.Model):
             ),
             models.Index(fields=["status", "due_on"], name="visit_status_due_idx"),
             # The visits to do of a unit, counted by due date from this index alone (the
-            # cadre's key rides along to be joined to the unit's cadres).
+            # cadre's key rides along to be joined to the unit's cadres, the visit's to
+            # read the first few).
             models.Index(
-                fields=["due_on", "cadre"],
+                fields=["due_on", "cadre", "id"],
                 condition=Q(status="planned"),
                 name="visit_planned_due_idx",
             ),
