@@ -24,7 +24,7 @@ from accounts.scoping import (
 
 from .filter_forms import CadreFilterForm
 from .forms import CadreForm, DeathForm, FamilyContactForm, TransferForm
-from .models import CadreStatus, Visit
+from .models import Cadre, CadreStatus, Visit
 from .selectors import (
     cadre_detail,
     cadre_list_page,
@@ -63,8 +63,10 @@ def registry(request):
         number=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
+    detail_url = Cadre.detail_urls()
     for cadre in page:
         cadre.age = cadre.age_on(today)
+        cadre.url = detail_url(cadre.pk)
     keep = request.GET.copy()
     keep.pop("page", None)
     sort = filters.get("sort") or "name"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
@@ -25,17 +24,9 @@ from .services import PENDING_FIGURES
 BIRTHDAYS_SHOWN = 30
 
 
-# The rows' words are put together here rather than by a template tag per row: a
-# fortnight's birthdays in a province are a hundred rows, each with a link and a
-# sentence, and the tags cost more than the rest of the page.
-def _cadre_urls():
-    """The cadre page's link for a key: reversed once for a list of rows, which differ
-    only in the key."""
-    marker = 987654321
-    head, tail = reverse("cadres:detail", args=[marker]).split(str(marker))
-    return lambda cadre_id: f"{head}{cadre_id}{tail}"
-
-
+# The rows' words and links are put together here rather than by a template tag per
+# row: a province's lists are a hundred rows, each with a link and a sentence, and the
+# tags cost more than the rest of the page.
 def _overdue_label(days: int) -> str:
     return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
 
@@ -46,7 +37,7 @@ def _most_overdue_first(items, today: datetime.date, count: int) -> list:
     items = sorted(
         items, key=lambda item: (item.occurrence, pinyin_sort_key(item.details["name"]))
     )[:count]
-    cadre_url = _cadre_urls()
+    cadre_url = Cadre.detail_urls()
     for item in items:
         days = (today - item.occurrence).days
         item.details["overdue_days"] = days
@@ -67,19 +58,15 @@ class DashboardItem:
         self.details = details
 
 
+# What a list reads of an entry, as plain rows (no model instance each).
 ENTRY_FIELDS = ("kind", "cadre_id", "occurrence", "sort_name", "details")
 
 
-def _items(entries, today: datetime.date, *, overdue: bool = False) -> list[DashboardItem]:
+def _items(rows, today: datetime.date, *, overdue: bool = False) -> list[DashboardItem]:
+    """Rows of ``ENTRY_FIELDS`` as the dashboard shows them."""
     items = []
-    cadre_url = _cadre_urls()
-    for entry in entries:
-        kind, cadre_id, occurrence, details = (
-            entry.kind,
-            entry.cadre_id,
-            entry.occurrence,
-            entry.details,
-        )
+    cadre_url = Cadre.detail_urls()
+    for kind, cadre_id, occurrence, _sort_name, details in rows:
         details["url"] = cadre_url(cadre_id)
         if overdue:
             # The snapshot may be of an earlier day: days counted to today.
@@ -176,9 +163,9 @@ def _first_by_date(queryset, kinds, count: int) -> list:
         rows += (
             queryset.filter(kind=kind)
             .order_by("occurrence", "sort_name")
-            .only(*ENTRY_FIELDS)[:count]
+            .values_list(*ENTRY_FIELDS)[:count]
         )
-    return sorted(rows, key=lambda entry: (entry.occurrence, entry.sort_name))[:count]
+    return sorted(rows, key=lambda row: (row[2], row[3]))[:count]
 
 
 def _needs_past_due(*, user: User, today: datetime.date) -> tuple[list, int]:
@@ -245,7 +232,9 @@ def dashboard_lists(
     return {
         # A county's fortnight of birthdays is a few dozen; a city's can be thousands.
         "birthdays": _items(
-            birthdays.order_by("occurrence", "sort_name").only(*ENTRY_FIELDS)[:BIRTHDAYS_SHOWN],
+            birthdays.order_by("occurrence", "sort_name").values_list(*ENTRY_FIELDS)[
+                :BIRTHDAYS_SHOWN
+            ],
             today,
         ),
         "birthdays_count": _birthday_count(
