@@ -300,3 +300,20 @@ def test_the_dashboard_panel_counts_visits_to_do(client, staff, unit_a, unit_b):
     assert todo["first"][:2] == [overdue, today]
     body = response.content.decode()
     assert "待办走访" in body and overdue.get_absolute_url() in body
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "bureau_staff"])
+def test_the_panel_shows_the_first_few_in_order_for_a_unit_and_for_the_bureau(
+    client, monkeypatch, unit_a, role
+):
+    """A unit's panel is counted from its visits' dates, the bureau's by the database:
+    both show the earliest few, one day's visits by name, and count the same."""
+    monkeypatch.setattr("cadres.visit_selectors.DASHBOARD_TO_DO_SHOWN", 2)
+    later = planned(CadreFactory(unit=unit_a, name="安"), due_on=D(2026, 11, 25))
+    second = planned(CadreFactory(unit=unit_a, name="赵"), due_on=D(2026, 11, 18))
+    first = planned(CadreFactory(unit=unit_a, name="白"), due_on=D(2026, 11, 18))
+    planned(CadreFactory(unit=unit_a), due_on=D(2027, 1, 25))  # beyond the week
+    client.force_login(UserFactory(unit=unit_a, role=role))
+    todo = client.get(reverse("reports:dashboard")).context["todo"]
+    assert todo["first"] == [first, second] and later not in todo["first"]
+    assert (todo["overdue"], todo["today"], todo["coming"], todo["due"]) == (2, 0, 1, 3)
