@@ -27,7 +27,12 @@ def filter_field(field: forms.BoundField) -> str:
         "", '<div class="invalid-feedback">{}</div>', ((error,) for error in field.errors)
     )
     help_text = (
-        format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+        # The id the control's aria-describedby names.
+        format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
+        )
+        if field.help_text
+        else ""
     )
     if checkbox:
         return format_html(

@@ -92,3 +92,14 @@ def test_a_page_is_read_whole_in_list_order(client, unit_a):
     # Only the row's columns are read (not the address, contacts and notes).
     cadre = client.get(URL).context["page"][0]
     assert {"address", "current_needs"} <= cadre.get_deferred_fields()
+
+
+def test_a_filters_help_text_is_the_one_its_control_names(monkeypatch, unit_a):
+    monkeypatch.setattr("cadres.filter_forms.BRANCH_CHOICES_MAX", 0)
+    bureau_staff = UserFactory(unit=unit_a.parent, role="bureau_staff")
+    PartyBranchFactory(unit=unit_a)
+    form = CadreFilterForm({}, **registry_filter_choices(user=bureau_staff))
+    html = engines["django"].from_string("{% load filter_fields %}{% filter_field form.branch %}")
+    html = html.render({"form": form})
+    assert 'aria-describedby="id_branch_helptext"' in html
+    assert '<div id="id_branch_helptext" class="form-text">' in html
