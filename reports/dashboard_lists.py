@@ -183,7 +183,9 @@ def _needs_past_due(*, user: User, today: datetime.date) -> tuple[list, int]:
                 status__in=[CareNeed.Status.OPEN, CareNeed.Status.IN_PROGRESS],
                 due_on__lt=today,
                 cadre__status=CadreStatus.ON_REGISTER,
-            ).values_list("due_on", "pk")
+            )
+            .order_by()
+            .values_list("due_on", "pk")
         )
         last = due[29][0] if len(due) > 30 else today
         items = care_need_items(today, Q(pk__in=[pk for due_on, pk in due if due_on <= last]))

@@ -113,7 +113,7 @@ def _visits_by_day(*, user: User, since: datetime.date, today: datetime.date):
         Visit.objects.filter(_scope_by_cadre(user))
         .filter(status=Visit.Status.DONE, visited_on__gte=since, visited_on__lte=today)
         .values_list("visited_on", "occasion_id")
-        .annotate(total=Count("id"))
+        .annotate(total=Count("*"))  # COUNT(*): from the visit index alone
         .order_by()
     )
 

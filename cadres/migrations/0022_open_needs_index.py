@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             model_name="careneed",
             index=models.Index(
                 condition=models.Q(("status__in", ["open", "in_progress"])),
-                fields=["due_on", "cadre"],
+                fields=["due_on", "cadre", "id"],
                 name="careneed_open_due_idx",
             ),
         ),

@@ -76,9 +76,10 @@ class CareNeed(ChoiceLabels, models.Model):
             models.Index(fields=["status", "due_on"], name="careneed_status_due_idx"),
             models.Index(fields=["cadre", "status"], name="careneed_cadre_status_idx"),
             # The dashboard's needs past due, the longest first: open needs in date order
-            # (the cadre's key rides along to be joined to a unit's cadres).
+            # (the cadre's and the need's keys ride along: a unit's are found from the
+            # index alone).
             models.Index(
-                fields=["due_on", "cadre"],
+                fields=["due_on", "cadre", "id"],
                 condition=Q(status__in=["open", "in_progress"]),
                 name="careneed_open_due_idx",
             ),
