@@ -63,9 +63,11 @@ def registry(request):
         number=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
-    detail_url = Cadre.detail_urls()
+    # Each row's link and age put together here: a template tag each would cost more.
+    detail_url, aged = Cadre.detail_urls(), _("aged %(age)s")
     for cadre in page:
         cadre.age = cadre.age_on(today)
+        cadre.age_label = aged % {"age": cadre.age}
         cadre.url = detail_url(cadre.pk)
     keep = request.GET.copy()
     keep.pop("page", None)

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.template import engines
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cadres.filter_forms import CadreFilterForm
 from cadres.models import Cadre
@@ -89,8 +89,13 @@ def test_a_page_is_read_whole_in_list_order(client, unit_a):
     client.force_login(staff)
     listed = [cadre.name for cadre in client.get(f"{URL}?sort=-name").context["page"]]
     assert listed == [cadre.name for cadre in Cadre.objects.order_by("-name_pinyin", "-id")]
+    # Each card says the age in words and links to the cadre's page.
+    response = client.get(URL)
+    cadre = response.context["page"][0]
+    body = response.content.decode()
+    assert f"{cadre.age_on(timezone.localdate())}岁" in body
+    assert f'href="{cadre.get_absolute_url()}"' in body
     # Only the row's columns are read (not the address, contacts and notes).
-    cadre = client.get(URL).context["page"][0]
     assert {"address", "current_needs"} <= cadre.get_deferred_fields()
 
 
