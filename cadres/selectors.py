@@ -271,8 +271,8 @@ def cadre_list(*, user: User, filters: dict, today) -> QuerySet[Cadre]:
     )
 
 
-# What a registry row shows (and the phone card): the rest of a cadre (addresses,
-# contacts, notes, each encrypted) is not read for a list.
+# What a registry row shows (and the phone card): the rest of a cadre (address,
+# contacts, care notes and the like) is not read for a list.
 LIST_COLUMNS = (
     "name",
     "name_pinyin",
@@ -291,10 +291,10 @@ LIST_COLUMNS = (
 def cadre_list_page(*, user: User, filters: dict, today, number, per_page: int) -> Page:
     """One page of the registry list, each cadre with ``branch_name`` and
     ``branch_role``. The page is found by its cadres' keys alone (read from an index in
-    list order), then those few cadres are read whole: the rows skipped to reach page 50
-    are never fetched. The current branch is read for the page's cadres only: as an
-    annotation of the list, SQLite would look it up for every matching cadre before
-    sorting them (100,000 look-ups for a page of 50)."""
+    list order), then only those few cadres are read, with what a row shows: the rows
+    skipped to reach page 50 are never fetched. The current branch is read for the
+    page's cadres only: as an annotation of the list, SQLite would look it up for every
+    matching cadre before sorting them (100,000 look-ups for a page of 50)."""
     matching = _matching_cadres(user=user, filters=filters, today=today)
     keys = _in_list_order(matching, user=user, filters=filters).values_list("pk", flat=True)
     # Counted as filtered: the "id IN (...)" form helps SQLite sort, not count. Browsing
