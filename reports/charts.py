@@ -41,9 +41,9 @@ class Bar:
     color: str
     title: str
 
-    def __html__(self) -> str:
-        """The bar as the chart draws it (``{{ bar }}``): one template variable for a
-        chart's hundreds of bars rather than six each."""
+    def __str__(self) -> str:
+        """The bar as the chart draws it (``{{ bar }}``, safe markup): one template
+        variable for a chart's hundreds of bars rather than six each."""
         return format_html(
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
             self.x,
@@ -53,6 +53,8 @@ class Bar:
             self.color,
             self.title,
         )
+
+    __html__ = __str__
 
 
 def bar_chart(

@@ -238,3 +238,18 @@ def test_query_count_does_not_grow_with_the_register(client, staff, unit_a):
         response = client.get(URL)
     assert response.context["birthdays_count"] >= 25
     assert len(many) == len(few)
+
+
+def test_the_charts_draw_their_bars(client, staff, unit_a):
+    """Each bar is an SVG rectangle with its title (not its text escaped), in the
+    visits chart, the age chart and the coverage chart alike."""
+    today = datetime.date.today()
+    VisitFactory(cadre=CadreFactory(unit=unit_a, name="<甲>"), visited_on=today)
+    client.force_login(staff)
+    response = client.get(URL)
+    body = response.content.decode()
+    bars = response.context["visits_chart"]["bars"] + response.context["age_chart"]["bars"]
+    assert bars and all(f'<rect x="{bar.x}" y="{bar.y}"' in body for bar in bars)
+    assert f"<title>{bars[0].title}</title>" in body and "Bar(" not in body
+    assert f"<title>{unit_a.name} 1/1</title>" in body
+    assert "&lt;rect" not in body and "<甲>" not in body
