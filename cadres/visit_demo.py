@@ -157,8 +157,8 @@ def seed_visit_history(
     """Earlier years of visits, so that each cadre has about ``per_cadre`` visits in all:
     routine and holiday visits over the ten years before the last one (after retirement,
     before death or transfer). For the
-    benchmarks (100,000 cadres with 1,000,000 visits); written in batches so that memory
-    stays flat."""
+    benchmarks (100,000 cadres with over a million visits); written in batches so that
+    memory stays flat."""
     occasions = {o.code: o for o in VisitOccasion.objects.all()}
     codes = [code for code in ("routine", "spring_festival", "double_ninth") if code in occasions]
     start = today - datetime.timedelta(days=365 * 11)

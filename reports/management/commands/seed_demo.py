@@ -45,7 +45,7 @@ class Command(BaseCommand):
             type=int,
             default=0,
             help="add earlier years of visits until each cadre has about this many "
-            "(benchmarks: 10 gives 1,000,000 visits for 100,000 cadres)",
+            "(benchmarks: 11 gives about 1,060,000 visits for 100,000 cadres)",
         )
         parser.add_argument(
             "--if-empty",
