@@ -2,9 +2,12 @@
 internet) on every kind of staff page, in Chinese and in English, finds nothing serious
 or critical. Elderly branch secretaries read these pages."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from activities.models import Activity, Team
@@ -30,6 +33,12 @@ def staff_pages() -> list[str]:
     branch = PartyBranch.objects.order_by("pk").first()
     team = Team.objects.order_by("pk").first()
     table = STANDARD_TABLES[0].slug
+    # December 2026 starts on a Tuesday: its calendar shows 30 November, greyed, with an
+    # activity on it (its link must keep its contrast there too).
+    greyed_day = timezone.make_aware(datetime.datetime(2026, 11, 30, 9, 0))
+    Activity.objects.filter(pk=Activity.objects.order_by("-pk").values("pk")[:1]).update(
+        starts_at=greyed_day, ends_at=greyed_day + datetime.timedelta(hours=2)
+    )
     pages = [
         reverse("reports:dashboard"),
         reverse("cadres:registry"),
@@ -50,6 +59,7 @@ def staff_pages() -> list[str]:
         reverse("reminders:log"),
         reverse("activities:list"),
         reverse("activities:calendar"),
+        f"{reverse('activities:calendar')}?month=2026-12",
         reverse("activities:new"),
         reverse("activities:detail", args=[activity.pk]),
         reverse("activities:teams"),
