@@ -20,7 +20,7 @@ from .age_bands import AgeBand, age_band_q
 from .encryption import EncryptedTextField
 from .forms import CadreEntryForm
 from .models import Cadre, CareNeed, FamilyContact, IdNumberDisclosure, Visit, VisitOccasion
-from .selectors import pinyin_name_q
+from .registry_list import pinyin_name_q
 from .services import cadre_prepare_for_save
 from .validators import mask_resident_id
 

@@ -25,10 +25,9 @@ from accounts.scoping import (
 from .filter_forms import CadreFilterForm
 from .forms import CadreForm, DeathForm, FamilyContactForm, TransferForm
 from .models import Cadre, CadreStatus, Visit
+from .registry_list import cadre_list_page, cadre_picker
 from .selectors import (
     cadre_detail,
-    cadre_list_page,
-    cadre_picker,
     cadre_timeline,
     cadres_visible_to,
     family_contact_for,

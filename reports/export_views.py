@@ -15,7 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from accounts.params import parse_date, parse_id
 from cadres.filter_forms import CadreFilterForm
 from cadres.models import CadreStatus
-from cadres.selectors import cadre_list, registry_filter_choices, staff_visible_to
+from cadres.registry_list import cadre_list
+from cadres.selectors import registry_filter_choices, staff_visible_to
 
 from .export_forms import AttendanceExportForm, LedgerColumnsForm, VisitExportForm
 from .export_records import Export

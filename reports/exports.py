@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.scoping import can_read_thoughts, can_see_id_numbers, scope_queryset
 from activities.models import Activity, Attendance
 from cadres.models import Visit
-from cadres.selectors import cadre_list
+from cadres.registry_list import cadre_list
 from cadres.validators import mask_resident_id
 from cadres.visit_selectors import visit_list
 from ledger.columns import DATA_SHEET, LEDGER_COLUMNS, LedgerColumn, with_ledger_annotations

@@ -110,7 +110,7 @@ def test_the_community_index_serves_the_filter_and_leaves_the_list_alone(bureau,
     import datetime
 
     from cadres.models import Cadre
-    from cadres.selectors import cadre_list
+    from cadres.registry_list import cadre_list
 
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, Cadre._meta.db_table)

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from cadres.filter_forms import CadreFilterForm
 from cadres.models import Cadre
-from cadres.selectors import cadre_list_page, registry_filter_choices
+from cadres.registry_list import cadre_list_page
+from cadres.selectors import registry_filter_choices
 from tests.factories import CadreFactory, PartyBranchFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

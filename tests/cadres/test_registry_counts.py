@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from cadres.models import Cadre
 from cadres.registry_counts import all_community_names, list_count
-from cadres.selectors import cadre_list_page, community_names
+from cadres.registry_list import cadre_list_page
+from cadres.selectors import community_names
 from tests.factories import CadreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
